@@ -1,0 +1,225 @@
+"""The ``proscribe`` command line: lists, export, screening (more subcommands join as they land).
+
+Every command works on a fresh ``PROSCRIBE_HOME``: the bundled lists load themselves on first use.
+Errors print one clear line (what and where) and exit non-zero; they never print a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from proscribe import bundled
+from proscribe.sources.base import ListFormatError
+from proscribe.store import snapshots as snapshot_store
+
+app = typer.Typer(help="proscribe: sanctions screening and blocking engine.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+lists_app = typer.Typer(help="Official lists: import, update, inspect and compare snapshots.", no_args_is_help=True)
+app.add_typer(lists_app, name="lists")
+
+console = Console()
+err = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                    TimeElapsedColumn(), console=err, transient=True)
+
+
+def ensure_store() -> None:
+    """Load the bundled current lists into an empty store (first run on a fresh home)."""
+    if snapshot_store.list_snapshots():
+        return
+    items = bundled.bundled_lists(current_only=True)
+    with _progress() as progress:
+        task = progress.add_task("Loading bundled lists", total=len(items))
+
+        def step(item):
+            progress.update(task, description=f"Loading {item.dataset}")
+            progress.advance(task)
+
+        bundled.ensure_loaded(progress=step)
+
+
+# -- lists ----------------------------------------------------------------------------------------
+
+@lists_app.command("import")
+def lists_import(
+    path: Optional[Path] = typer.Argument(None, help="List file (or folder, for OFAC's CSV set)."),
+    dataset: Optional[str] = typer.Option(None, "--dataset", "-d", help="Dataset name, e.g. us_ofac_sdn."),
+    format_name: Optional[str] = typer.Option(None, "--format", "-f", help="Parser: ofac_csv, un_xml, ..."),
+    published: Optional[str] = typer.Option(None, help="Publication date (ISO) when the file does not state one."),
+    bundled_key: Optional[list[str]] = typer.Option(None, "--bundled", help="Import a bundled list by key."),
+    all_bundled: bool = typer.Option(False, "--all-bundled", help="Import every bundled list, history included."),
+) -> None:
+    """Import a list file as a new snapshot (a file already stored is a no-op)."""
+    jobs: list[tuple[str, str, Path, dict]] = []
+    if all_bundled or bundled_key:
+        items = bundled.bundled_lists()
+        if bundled_key:
+            known = {item.key: item for item in items}
+            missing = [k for k in bundled_key if k not in known]
+            if missing:
+                fail(f"unknown bundled list(s) {', '.join(missing)}; known: {', '.join(known)}")
+            items = [known[k] for k in bundled_key]
+        for item in items:
+            jobs.append((item.dataset, item.format, item.file,
+                         {"published": item.published, "reconstructed": item.reconstructed, "note": item.note}))
+    elif path is not None:
+        if not dataset or not format_name:
+            fail("importing a file needs --dataset and --format")
+        jobs.append((dataset, format_name, path, {"published": published}))
+    else:
+        fail("give a PATH with --dataset and --format, or --bundled KEY, or --all-bundled")
+    table = Table("dataset", "snapshot", "published", "entities", "result")
+    with _progress() as progress:
+        task = progress.add_task("Importing", total=len(jobs))
+        for ds, fmt, file, extra in jobs:
+            progress.update(task, description=f"Importing {ds} ({Path(file).name})")
+            try:
+                result = snapshot_store.import_list(ds, fmt, file, **extra)
+            except (ListFormatError, ValueError) as exc:
+                progress.stop()
+                fail(f"{exc}\nnothing was imported for {ds}; the store is unchanged")
+            snap = result.snapshot
+            table.add_row(ds, str(snap.id), snap.published or "-", str(snap.entity_count),
+                          "imported" if result.created else "already stored (no-op)")
+            progress.advance(task)
+    console.print(table)
+
+
+@lists_app.command("list")
+def lists_list() -> None:
+    """Every stored snapshot; the current one of each dataset is marked."""
+    ensure_store()
+    console.print(snapshot_table())
+
+
+def snapshot_table(current_only: bool = False) -> Table:
+    current = {snap.id for snap in snapshot_store.current_snapshots().values()}
+    table = Table("dataset", "id", "published", "entities", "by schema", "sha256", "current", "note")
+    for snap in snapshot_store.list_snapshots():
+        if current_only and snap.id not in current:
+            continue
+        schemas = ", ".join(f"{k} {v:,}" for k, v in snap.schema_counts.items())
+        note = "RECONSTRUCTED" if snap.reconstructed else ""
+        table.add_row(snap.dataset, str(snap.id), snap.published or "undated", f"{snap.entity_count:,}", schemas,
+                      snap.source_sha256[:12], "yes" if snap.id in current else "", note)
+    return table
+
+
+@lists_app.command("show")
+def lists_show(ref: str = typer.Argument(..., help="An entity id (us_ofac_sdn-50543) or a dataset name.")) -> None:
+    """Show one entity's full record, or a dataset's snapshots."""
+    ensure_store()
+    entity = snapshot_store.load_entity(ref)
+    if entity is None:
+        snaps = snapshot_store.list_snapshots(ref)
+        if not snaps:
+            fail(f"no entity or dataset {ref!r}")
+        for snap in snaps:
+            console.print_json(json.dumps(snap.__dict__, default=str))
+        return
+    console.print_json(json.dumps(entity.to_dict(), ensure_ascii=False))
+
+
+@lists_app.command("diff")
+def lists_diff(
+    dataset: str,
+    old: Optional[str] = typer.Argument(None, help="Older snapshot: id or publication date."),
+    new: Optional[str] = typer.Argument(None, help="Newer snapshot: id or publication date."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full diff as JSON."),
+    limit: int = typer.Option(20, help="Rows per section in the table view."),
+) -> None:
+    """Added, removed and changed entities between two snapshots, with the changed fields."""
+    from proscribe.store.diff import diff_snapshots, resolve_pair
+
+    ensure_store()
+    try:
+        old_id, new_id = resolve_pair(dataset, old, new)
+    except ValueError as exc:
+        fail(str(exc))
+    result = diff_snapshots(old_id, new_id)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")
+        return
+    console.print(f"[bold]{dataset}[/]: {result.old.label} -> {result.new.label}: "
+                  f"{len(result.added)} added, {len(result.removed)} removed, {len(result.changed)} changed")
+    for title, items in (("added", result.added), ("removed", result.removed), ("changed", result.changed)):
+        if not items:
+            continue
+        table = Table("entity", "name", "fields changed", title=f"{title} ({len(items)})")
+        for change in items[:limit]:
+            table.add_row(change.entity_id, change.caption, ", ".join(change.fields) if change.fields else "")
+        console.print(table)
+
+
+@lists_app.command("update")
+def lists_update(
+    dataset: Optional[list[str]] = typer.Option(None, "--dataset", "-d", help="Only these datasets."),
+    sources_file: Optional[Path] = typer.Option(None, "--sources", help="JSON {dataset: {format, files: {name: url}}} overriding the official URLs."),
+) -> None:
+    """Fetch lists from their official publishers; a failed download never replaces a good snapshot."""
+    from proscribe.update import update_all
+
+    sources = bundled.official_urls()
+    if sources_file:
+        sources = json.loads(sources_file.read_text(encoding="utf-8"))
+    results = update_all(sources, datasets=dataset)
+    table = Table("dataset", "result", "detail")
+    for result in results:
+        table.add_row(result.dataset, result.status, result.detail)
+    console.print(table)
+    if any(result.status == "failed" for result in results):
+        raise typer.Exit(1)
+
+
+# -- export ---------------------------------------------------------------------------------------
+
+@app.command("export")
+def export(
+    format_name: str = typer.Option("ftm", "--format", help="Only 'ftm' (FollowTheMoney JSON lines)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (default stdout)."),
+    datasets: Optional[str] = typer.Option(None, help="Comma-separated datasets (default: all current)."),
+) -> None:
+    """Export the current snapshots as FollowTheMoney JSON lines."""
+    from proscribe.export import export_entities
+
+    if format_name != "ftm":
+        fail(f"unknown export format {format_name!r}; only 'ftm' is supported")
+    ensure_store()
+    wanted = set(datasets.split(",")) if datasets else None
+    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    count = 0
+    try:
+        for snap in snapshot_store.current_snapshots().values():
+            if wanted and snap.dataset not in wanted:
+                continue
+            for record in export_entities(snapshot_store.load_entities(snap.id)):
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                count += 1
+    finally:
+        if output:
+            out.close()
+    err.print(f"wrote {count} FtM entities")
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

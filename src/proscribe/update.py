@@ -1,0 +1,129 @@
+"""Fetch lists from their official publishers and swap snapshots atomically.
+
+Every download goes through one injectable ``httpx.Client`` (tests pass one aimed at a loopback
+server). A download is written to a temporary folder, checked (status, content type, size
+limit, complete body), parsed completely, and only then stored as a new snapshot in one
+transaction. Anything that fails leaves the last good snapshot current and says why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import Engine
+
+from proscribe.sources.base import ListFormatError
+from proscribe.store import snapshots as snapshot_store
+
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+#: Content types a list file may come with; HTML means an error page or a portal, never a list.
+ALLOWED_TYPES = (
+    "text/csv", "text/plain", "text/xml", "application/xml", "application/octet-stream",
+    "application/zip", "application/x-zip-compressed", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.ms-excel", "application/gzip", "application/json", "binary/octet-stream",
+)
+
+
+class UpdateError(Exception):
+    """A dataset could not be updated; the previous snapshot stays current."""
+
+
+@dataclass
+class UpdateResult:
+    dataset: str
+    status: str  # "updated" | "unchanged" | "failed"
+    detail: str
+    snapshot_id: int | None = None
+    sha256: str | None = None
+
+
+def download(client: httpx.Client, url: str, target: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+             retries: int = 2, backoff: float = 0.5) -> str:
+    """Stream ``url`` to ``target``; returns its sha256. Retries on connection errors and 5xx."""
+    last_error: str = ""
+    for attempt in range(retries + 1):
+        try:
+            with client.stream("GET", url) as response:
+                if response.status_code >= 500:
+                    last_error = f"HTTP {response.status_code} from {url}"
+                    raise _Retry()
+                if response.status_code != 200:
+                    raise UpdateError(f"HTTP {response.status_code} from {url}")
+                ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
+                if ctype and ctype not in ALLOWED_TYPES:
+                    raise UpdateError(f"unexpected content type {ctype!r} from {url} (an error page, not a list file)")
+                declared = response.headers.get("content-length")
+                if declared and int(declared) > max_bytes:
+                    raise UpdateError(f"{url} is {declared} bytes, over the {max_bytes}-byte limit")
+                digest = hashlib.sha256()
+                size = 0
+                with target.open("wb") as out:
+                    for chunk in response.iter_bytes():
+                        size += len(chunk)
+                        if size > max_bytes:
+                            raise UpdateError(f"{url} exceeds the {max_bytes}-byte limit")
+                        digest.update(chunk)
+                        out.write(chunk)
+                if declared and size != int(declared):
+                    raise UpdateError(f"{url}: truncated download ({size} of {declared} bytes)")
+                if size == 0:
+                    raise UpdateError(f"{url}: empty response")
+                return digest.hexdigest()
+        except _Retry:
+            pass
+        except (httpx.TransportError, httpx.RemoteProtocolError) as exc:
+            last_error = f"{type(exc).__name__} fetching {url}: {exc}"
+        if attempt < retries:
+            time.sleep(backoff * (2**attempt))
+    raise UpdateError(f"giving up after {retries + 1} attempts: {last_error}")
+
+
+class _Retry(Exception):
+    pass
+
+
+def update_dataset(dataset: str, source: dict[str, Any], *, client: httpx.Client,
+                   engine: Engine | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> UpdateResult:
+    """Fetch one dataset's files (``source``: {"format": ..., "files": {name: url}}) and store
+    them as a new snapshot if they differ from every stored one."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"proscribe-{dataset}-"))
+    try:
+        files = source["files"]
+        for name, url in files.items():
+            download(client, url, workdir / name, max_bytes=max_bytes)
+        path = workdir if len(files) > 1 else workdir / next(iter(files))
+        label = " ".join(files.values())
+        result = snapshot_store.import_list(dataset, source["format"], path, source_label=label, engine=engine)
+        if not result.created:
+            return UpdateResult(dataset, "unchanged", "same file as snapshot " + result.snapshot.label,
+                                result.snapshot.id, result.snapshot.source_sha256)
+        snap = result.snapshot
+        return UpdateResult(dataset, "updated", f"new snapshot {snap.label} with {snap.entity_count} entities",
+                            snap.id, snap.source_sha256)
+    except (UpdateError, ListFormatError) as exc:
+        return UpdateResult(dataset, "failed", f"{exc}; the previous snapshot stays current")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def update_all(sources: dict[str, dict[str, Any]], *, client: httpx.Client | None = None,
+               engine: Engine | None = None, datasets: list[str] | None = None) -> list[UpdateResult]:
+    own_client = client is None
+    client = client or httpx.Client(timeout=httpx.Timeout(30.0, connect=10.0), follow_redirects=True,
+                                    headers={"User-Agent": "proscribe list updater"})
+    try:
+        return [
+            update_dataset(name, source, client=client, engine=engine)
+            for name, source in sources.items()
+            if datasets is None or name in datasets
+        ]
+    finally:
+        if own_client:
+            client.close()
