@@ -194,13 +194,10 @@ def _entity(
     for full in _split(row.get("address", "")):
         # The address takes the row's country only when the row names exactly one.
         single = len(countries) == 1
-        entity.add_address(
-            Address(
-                full=full,
-                country=codes[0] if single else None,
-                country_name=countries[0] if single else None,
-            )
-        )
+        written = countries[0] if single else None
+        if written and codes[0] and written.lower() == codes[0]:
+            written = None  # written as the code itself: nothing more to keep
+        entity.add_address(Address(full=full, country=codes[0] if single else None, country_name=written))
         entity.add("address", full)
 
     listing_date = (

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import io
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -96,9 +96,17 @@ IDENTIFIER_LABELS: dict[str, str] = {
     "citizen's card number": "national_id",
     "turkish identification number": "national_id",
     "ssn": "national_id",
+    "c.u.i.": "national_id",
+    "credencial electoral": "national_id",
+    "i.f.e.": "national_id",
+    "driver's license no.": "national_id",
+    "residency number": "national_id",
+    "birth certificate number": "national_id",
+    "electoral registry no.": "national_id",
     "tax id no.": "tax_id",
     "tax identification number": "tax_id",
     "r.f.c.": "tax_id",
+    "rfc": "tax_id",
     "nit #": "tax_id",
     "ruc #": "tax_id",
     "v.a.t. number": "tax_id",
@@ -119,6 +127,18 @@ IDENTIFIER_LABELS: dict[str, str] = {
     "chamber of commerce number": "registration",
     "trade license no.": "registration",
     "government gazette number": "registration",
+    "business registration document #": "registration",
+    "economic register number (cbls)": "registration",
+    "central registration system number": "registration",
+    "enterprise number": "registration",
+    "folio mercantil no.": "registration",
+    "permit number": "registration",
+    "branch unit number": "registration",
+    "registered charity no.": "registration",
+    "istanbul chamber of comm. no.": "registration",
+    "dubai chamber of commerce membership no.": "registration",
+    "license": "registration",
+    "d-u-n-s number": "registration",
     "unified social credit code (uscc)": "uscc",
     "legal entity number": "lei",
     "swift/bic": "swift_bic",
@@ -126,6 +146,7 @@ IDENTIFIER_LABELS: dict[str, str] = {
     "email address": "email",
     "phone number": "phone",
     "telephone": "phone",
+    "telephone no.": "phone",
     "telephone number": "phone",
     "fax": "phone",
     "fax number": "phone",
@@ -139,17 +160,16 @@ OTHER_IDENTIFIER_LABELS = frozenset(
     {
         "bik (ru)",
         "isin",
-        "license",
-        "driver's license no.",
-        "d-u-n-s number",
-        "residency number",
+        "chinese commercial code",
         "travel document number",
-        "birth certificate number",
         "refugee id card",
         "immigration no.",
-        "electoral registry no.",
         "serial no.",
         "moroccan personal id no.",
+        "aircraft construction number (also called l/n or s/n or f/n)",
+        "aircraft manufacturer's serial number (msn)",
+        "aircraft tail number",
+        "previous aircraft tail number",
         "aircraft mode s transponder code",
     }
 )
@@ -201,7 +221,6 @@ _NOTE_MARKERS = (
     "issuer name",
     "vessel owner",
     "aircraft operator",
-    "previous aircraft tail number",
     "location",
     "executive order",
     "caatsa",
@@ -210,7 +229,7 @@ _NOTE_MARKERS = (
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _schema_props(schema: str) -> frozenset[str]:
     from followthemoney import model
 
@@ -272,11 +291,18 @@ def add_birth_date(entity: Entity, text: str | None, warnings: list[str], where:
         add_note(entity, "DOB", text)
 
 
-def add_country_prop(entity: Entity, prop: str, text: str | None, iso: str | None = None) -> None:
+def add_country_prop(
+    entity: Entity, prop: str, text: str | None, iso: str | None = None, label: str | None = None
+) -> None:
     """nationality/citizenship/flag/jurisdiction: ISO2 where it resolves, else OFAC's text."""
     if not text and not iso:
         return
-    add_prop(entity, prop, resolve_country(text, iso) or text, prop)
+    if prop in ("nationality", "citizenship") and prop not in _schema_props(entity.schema):
+        prop = "country"  # an organisation's "nationality" is its country
+    if prop not in _schema_props(entity.schema):
+        add_note(entity, label or prop, text or iso or "")
+        return
+    add_prop(entity, prop, resolve_country(text, iso) or text)
 
 
 def apply_detail(
@@ -316,14 +342,15 @@ def apply_detail(
             else:
                 add_note(entity, label, value)
         elif kind == "country":
-            add_country_prop(entity, prop, value, value_iso)
-        elif kind == "gender":
+            add_country_prop(entity, prop, value, value_iso, label)
+        elif kind == "gender" and prop in _schema_props(entity.schema):
             gender = value.lower()
-            add_prop(entity, prop, gender if gender in ("male", "female") else "other", label)
+            entity.add(prop, gender if gender in ("male", "female") else "other")
         else:
             add_prop(entity, prop, value, label)
-        return
-    id_type = IDENTIFIER_LABELS.get(key)
+        if key not in OTHER_IDENTIFIER_LABELS:
+            return
+    id_type = IDENTIFIER_LABELS.get(key) or ("other" if key in OTHER_IDENTIFIER_LABELS else None)
     currency = None
     crypto = _CRYPTO_LABEL.match(label)
     if crypto:
@@ -332,8 +359,7 @@ def apply_detail(
         add_note(entity, label, value)
         return
     if id_type is None:
-        if key not in OTHER_IDENTIFIER_LABELS:
-            warnings.append(f"{where}: unknown identifier type {label!r}, kept as 'other'")
+        warnings.append(f"{where}: unknown identifier type {label!r}, kept as 'other'")
         id_type = "other"
     code = resolve_country(country, country_iso)
     entity.add_identifier(
@@ -348,10 +374,18 @@ def apply_detail(
             note=note,
         )
     )
-    if id_type == "imo":
-        add_prop(entity, "imoNumber", value)
-    elif id_type == "mmsi":
-        add_prop(entity, "mmsi", value)
+    if id_type in _ALSO_PROPERTY:
+        add_prop(entity, _ALSO_PROPERTY[id_type], value)
+
+
+#: Identifier types also written to their FtM property where the schema has it.
+_ALSO_PROPERTY = {
+    "imo": "imoNumber",
+    "mmsi": "mmsi",
+    "website": "website",
+    "email": "email",
+    "phone": "phone",
+}
 
 
 def make_address(
@@ -454,7 +488,9 @@ def parse(path: Path, dataset: str) -> ParsedList:
         raw_date = child_text(info, "Publish_Date")
         published = us_date(raw_date)
         if raw_date and published is None:
-            raise ListFormatError(path, f"Publish_Date (line {info.sourceline})", f"unreadable date {raw_date!r}")
+            raise ListFormatError(
+                path, f"Publish_Date (line {info.sourceline})", f"unreadable date {raw_date!r}"
+            )
         raw_count = child_text(info, "Record_Count")
         if raw_count is not None:
             if not raw_count.isdigit():
@@ -551,7 +587,11 @@ def _parse_entry(path: Path, entry: etree._Element, index: int, dataset: str, wa
             add_address(
                 entity,
                 make_address(
-                    [child_text(item, "address1"), child_text(item, "address2"), child_text(item, "address3")],
+                    [
+                        child_text(item, "address1"),
+                        child_text(item, "address2"),
+                        child_text(item, "address3"),
+                    ],
                     child_text(item, "city"),
                     child_text(item, "stateOrProvince") or child_text(item, "region"),
                     child_text(item, "postalCode"),
@@ -567,15 +607,15 @@ def _parse_entry(path: Path, entry: etree._Element, index: int, dataset: str, wa
             add_prop(entity, "birthPlace", child_text(item, "placeOfBirth"), "Place of Birth")
     for nat_list in children(entry, "nationalityList"):
         for item in children(nat_list, "nationality"):
-            add_country_prop(entity, "nationality", child_text(item, "country"))
+            add_country_prop(entity, "nationality", child_text(item, "country"), label="Nationality")
     for cit_list in children(entry, "citizenshipList"):
         for item in children(cit_list, "citizenship"):
-            add_country_prop(entity, "citizenship", child_text(item, "country"))
+            add_country_prop(entity, "citizenship", child_text(item, "country"), label="Citizenship")
 
     for vessel in children(entry, "vesselInfo"):
         add_prop(entity, "callSign", child_text(vessel, "callSign"), "Vessel Call Sign")
         add_prop(entity, "type", child_text(vessel, "vesselType"), "Vessel Type")
-        add_country_prop(entity, "flag", child_text(vessel, "vesselFlag"))
+        add_country_prop(entity, "flag", child_text(vessel, "vesselFlag"), label="Vessel Flag")
         owner = child_text(vessel, "vesselOwner")
         if owner:
             add_note(entity, "Vessel Owner", owner)
