@@ -217,6 +217,72 @@ def export(
     err.print(f"wrote {count} FtM entities")
 
 
+# -- screening ------------------------------------------------------------------------------------
+
+@app.command("screen")
+def screen_cmd(
+    input_path: Path = typer.Argument(..., help="Queries: JSON lines (FtM-style) or CSV with a header row."),
+    output: Path = typer.Option(..., "--output", "-o", help="Where to write one result line per query."),
+    datasets: Optional[str] = typer.Option(None, help="Comma-separated datasets to screen against (default all)."),
+    threshold: Optional[float] = typer.Option(None, help="Review threshold (default from matching.toml)."),
+    output_format: str = typer.Option("jsonl", "--format", help="Output format: jsonl or csv."),
+    input_format: Optional[str] = typer.Option(None, "--input-format", help="jsonl or csv (default: by extension)."),
+    workers: int = typer.Option(1, "--workers", "-w", help="Processes to screen with (0 = all cores)."),
+) -> None:
+    """Screen customers, counterparties or payment parties against the current lists."""
+    import csv as csv_module
+    import os
+
+    from proscribe.batch import count_records, screen_file, to_csv_rows
+
+    if not input_path.exists():
+        fail(f"{input_path}: file not found")
+    if output_format not in ("jsonl", "csv"):
+        fail(f"unknown output format {output_format!r}; use jsonl or csv")
+    if threshold is not None and not 0.0 < threshold <= 1.0:
+        fail("--threshold must be between 0 and 1")
+    ensure_store()
+    from proscribe.screen import get_index
+
+    with err.status("Loading the screening index"):
+        get_index()
+    workers = workers or os.cpu_count() or 1
+    kwargs = {"datasets": datasets.split(",") if datasets else None, "threshold": threshold}
+    total = count_records(input_path, input_format)
+    counts = {"block": 0, "review": 0, "clear": 0, "error": 0}
+    with output.open("w", encoding="utf-8", newline="") as out, _progress() as progress:
+        task = progress.add_task("Screening", total=total)
+        writer = None
+        for result in screen_file(input_path, fmt=input_format, workers=workers,
+                                  progress=lambda n: progress.advance(task, n), **kwargs):
+            counts[result["decision"]] = counts.get(result["decision"], 0) + 1
+            if output_format == "jsonl":
+                out.write(json.dumps(result, ensure_ascii=False) + "\n")
+            else:
+                for row in to_csv_rows(result):
+                    if writer is None:
+                        writer = csv_module.DictWriter(out, fieldnames=list(row))
+                        writer.writeheader()
+                    writer.writerow(row)
+    err.print(f"screened {total} queries: {counts['block']} block, {counts['review']} review, "
+              f"{counts['clear']} clear, {counts['error']} error(s) -> {output}")
+
+
+@app.command("index")
+def index_cmd(rebuild: bool = typer.Option(True, help="Rebuild even if a persisted index exists.")) -> None:
+    """Build (or rebuild) the persisted screening index for the current snapshots."""
+    import time
+
+    from proscribe.screen import get_index
+
+    ensure_store()
+    start = time.perf_counter()
+    index = get_index(rebuild=rebuild)
+    console.print(f"index: {len(index.entities):,} entities, {index.n_forms:,} name forms, "
+                  f"{len(index.tokens):,} tokens, {len(index.identifiers):,} identifier keys "
+                  f"in {time.perf_counter() - start:.1f}s")
+
+
 def main() -> None:  # pragma: no cover
     app()
 

@@ -47,6 +47,7 @@ class ParsedList:
 
 # -- XML ------------------------------------------------------------------------------------------
 
+
 def safe_xml_parser() -> etree.XMLParser:
     """An lxml parser that never expands entities, never loads a DTD, never touches the network.
 
@@ -142,8 +143,12 @@ def country_code(name: str | None) -> str | None:
     return territory.code if territory is not None else None
 
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+    )
+}
 
 
 def parse_date(text: str | None) -> str | None:
@@ -189,6 +194,7 @@ def _iso(year: str, month: str | None, day: str | None) -> str | None:
 
 
 # -- files ----------------------------------------------------------------------------------------
+
 
 def open_bytes(path: Path) -> IO[bytes]:
     """Open a list file for reading as bytes; ``.gz`` files (as bundled) are decompressed."""

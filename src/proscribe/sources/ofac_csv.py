@@ -42,7 +42,12 @@ _TYPES = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane"}
 
 def _find(folder: Path, names: tuple[str, ...]) -> Path | None:
     for name in names:
-        for candidate in (folder / name, folder / f"{name}.gz", folder / name.upper(), folder / f"{name.upper()}.gz"):
+        for candidate in (
+            folder / name,
+            folder / f"{name}.gz",
+            folder / name.upper(),
+            folder / f"{name.upper()}.gz",
+        ):
             if candidate.exists():
                 return candidate
     return None
@@ -66,12 +71,20 @@ def _rows(path: Path, width: int) -> list[tuple[int, list[str]]]:
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             if len(row) != width:
-                raise ListFormatError(path, f"line {line}", f"expected {width} fields, found {len(row)} (truncated or malformed row)")
+                raise ListFormatError(
+                    path,
+                    f"line {line}",
+                    f"expected {width} fields, found {len(row)} (truncated or malformed row)",
+                )
             if not row[0].strip().isdigit():
-                raise ListFormatError(path, f"line {line}", f"first field must be the OFAC uid, found {row[0][:30]!r}")
+                raise ListFormatError(
+                    path, f"line {line}", f"first field must be the OFAC uid, found {row[0][:30]!r}"
+                )
             rows.append((line, row))
     except csv.Error as exc:
-        raise ListFormatError(path, f"line {reader.line_num}", f"malformed CSV: {exc} (truncated file?)") from exc
+        raise ListFormatError(
+            path, f"line {reader.line_num}", f"malformed CSV: {exc} (truncated file?)"
+        ) from exc
     return rows
 
 
@@ -180,8 +193,16 @@ def _add_address(entity: Entity, row: list[str]) -> None:
     code = country_code(country_name)
     full = ", ".join(p for p in (street, locality, country_name) if p)
     entity.add_address(
-        Address(full=full or None, street=street, city=city, region=region, postal_code=postal,
-                country=code, country_name=country_name, note=note)
+        Address(
+            full=full or None,
+            street=street,
+            city=city,
+            region=region,
+            postal_code=postal,
+            country=code,
+            country_name=country_name,
+            note=note,
+        )
     )
     if code:
         entity.add("country", code)

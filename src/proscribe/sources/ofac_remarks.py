@@ -102,7 +102,9 @@ _ID_RE = re.compile(
 )
 _ID_TYPES = {label.lower(): kind for label, kind in _ID_LABELS}
 
-_AKA_RE = re.compile(r"^(a\.k\.a\.|f\.k\.a\.|n\.k\.a\.)\s+['\u2018\u2019\"](?P<name>.+?)['\u2018\u2019\"]$", re.I)
+_AKA_RE = re.compile(
+    r"^(a\.k\.a\.|f\.k\.a\.|n\.k\.a\.)\s+['\u2018\u2019\"](?P<name>.+?)['\u2018\u2019\"]$", re.I
+)
 _CRYPTO_RE = re.compile(r"^Digital Currency Address\s*-\s*(?P<cur>[A-Z0-9]+)\s+(?P<addr>\S+)$", re.I)
 _WEBSITE_RE = re.compile(r"^Website\s+(?P<url>\S+)$", re.I)
 _EMAIL_RE = re.compile(r"^Email(?: Address)?[:\s]+(?P<email>\S+@\S+)$", re.I)
@@ -203,8 +205,12 @@ def apply_remarks(entity: Entity, remarks: str) -> None:
         m = _CRYPTO_RE.match(item)
         if m:
             entity.add_identifier(
-                Identifier(type="crypto", value=m.group("addr"), currency=m.group("cur").upper(),
-                           label=f"Digital Currency Address - {m.group('cur')}")
+                Identifier(
+                    type="crypto",
+                    value=m.group("addr"),
+                    currency=m.group("cur").upper(),
+                    label=f"Digital Currency Address - {m.group('cur')}",
+                )
             )
             continue
         m = _WEBSITE_RE.match(item)

@@ -1,0 +1,360 @@
+"""Query-time matching against a :class:`CompiledIndex`: candidates, scores, explanations.
+
+For each query name form:
+
+1. each query token finds its *neighbours* in the vocabulary: itself, tokens one edit away
+   (symmetric-delete maps), tokens with the same consonant skeleton, longer tokens it abbreviates
+   (prefix) and, for one-letter tokens, nothing (initials only score, never fetch);
+2. candidate forms are those sharing a neighbour, ranked by the weight they share (NumPy over
+   the postings); very common tokens fetch only when the query has nothing rarer;
+3. each kept candidate is scored by aligning query tokens to list tokens one-to-one (best
+   similarity first), crediting each side's rarity weights: the name score is the geometric mean
+   of the weighted share of the query covered and of the list name covered. Missing middle
+   names cost little, legal forms nothing; joined/split words are compared without spaces;
+4. per entity the best form counts; weak aliases are discounted; then birth dates, countries and
+   identifiers adjust the score, and two thresholds decide block / review / clear.
+
+Every number that enters a score is recorded in the explanation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from rapidfuzz.distance import OSA
+from rapidfuzz.fuzz import ratio as fuzz_ratio
+
+from proscribe.index.compiled import KIND_LABEL, KIND_PREVIOUS, KIND_WEAK, CompiledIndex, deletions
+from proscribe.match.config import MatchConfig
+from proscribe.model import COMPATIBLE_SCHEMATA
+from proscribe.text import scripts
+from proscribe.text.names import CORE, LEGAL, MIDDLE, NameForm, name_forms
+
+#: A token this common fetches candidates only when the query has no rarer token.
+COMMON_SHARE = 0.02
+
+
+@dataclass
+class QueryToken:
+    text: str
+    role: int
+    weight: float
+    neighbours: dict[int, tuple[float, str]]  # vocab token id -> (similarity, how)
+
+
+@dataclass
+class NameHit:
+    entity: int
+    form: int
+    score: float
+    query_name: str
+    alignment: list[dict[str, Any]] = field(default_factory=list)
+    coverage_query: float = 0.0
+    coverage_list: float = 0.0
+    method: str = "tokens"
+
+
+def allowed_edits(length: int) -> int:
+    """Edits tolerated between two tokens, growing with length but never zero beyond 3 letters."""
+    if length <= 3:
+        return 0
+    if length <= 5:
+        return 1
+    if length <= 9:
+        return 2
+    return 3
+
+
+def token_similarity(a: str, b: str, cfg: MatchConfig) -> tuple[float, str]:
+    """Similarity of two tokens and how it was found; 0.0 when they do not match at all.
+
+    Exact 1.0; within the edit allowance for their length, 1 - edits / (length + 1.5); a query
+    token of 3+ letters that begins a longer list token (an abbreviation); the same consonant
+    skeleton for tokens of 4+ letters sharing a first letter (or both starting with a vowel),
+    within half their length in edits (Mohammed ~ Muhammad, Yusuf ~ Youssef).
+    """
+    if a == b:
+        return 1.0, "exact"
+    longest = max(len(a), len(b))
+    shortest = min(len(a), len(b))
+    best, how = 0.0, ""
+    if shortest >= 3:
+        allowed = allowed_edits(longest)
+        dist = OSA.distance(a, b, score_cutoff=max(allowed, longest // 2))
+        # Typos rarely hit the first letter: short tokens must share it to count as near.
+        if dist <= allowed and (longest > 5 or a[0] == b[0]):
+            best, how = 1.0 - dist / (longest + 1.5), f"{dist} edit{'s' if dist > 1 else ''}"
+        if (
+            shortest >= 4
+            and dist <= longest // 2
+            and (a[0] == b[0] or (a[0] in "aeiouy" and b[0] in "aeiouy"))
+            and cfg.skeleton_similarity > best
+        ):
+            ska = scripts.consonant_skeleton(a)
+            if len(ska) >= 3 and ska == scripts.consonant_skeleton(b):
+                best, how = cfg.skeleton_similarity, "sounds alike"
+    if len(a) >= 4 and len(b) > len(a) and b.startswith(a) and cfg.prefix_similarity > best:
+        best, how = cfg.prefix_similarity, "abbreviation"
+    if best < cfg.min_token_similarity:
+        return 0.0, ""
+    return best, how
+
+
+class Matcher:
+    """Stateless over one index: safe to share between threads; cheap to create."""
+
+    def __init__(self, index: CompiledIndex, cfg: MatchConfig):
+        self.index = index
+        self.cfg = cfg
+        self.common_df = max(50, int(index.n_forms * COMMON_SHARE))
+
+    # -- neighbours --------------------------------------------------------------------------
+    def neighbours(self, token: str) -> dict[int, tuple[float, str]]:
+        index, cfg = self.index, self.cfg
+        found: dict[int, tuple[float, str]] = {}
+        tid = index.vocab.get(token)
+        if tid is not None:
+            found[tid] = (1.0, "exact")
+        if token.startswith("lf_") or len(token) < 3:
+            return found
+        candidates: set[int] = set(index.deletes.get(token, ()))
+        if len(token) >= 4:
+            for variant in deletions(token):
+                candidates.update(index.deletes.get(variant, ()))
+                vid = index.vocab.get(variant)
+                if vid is not None:
+                    candidates.add(vid)
+        candidates.update(index.prefixes.get(token, ()))
+        if len(token) >= 4:
+            skeleton = scripts.consonant_skeleton(token)
+            if len(skeleton) >= 3:
+                skeleton_ids = index.skeletons.get(skeleton, ())
+                if len(skeleton_ids) <= 80:
+                    candidates.update(skeleton_ids)
+        tokens = index.tokens
+        for cid in candidates:
+            if cid in found:
+                continue
+            sim, how = token_similarity(token, tokens[cid], cfg)
+            if sim > 0.0:
+                found[cid] = (sim, how)
+        return found
+
+    def query_tokens(self, form: NameForm) -> list[QueryToken]:
+        out = []
+        for token, role in zip(form.tokens, form.roles):
+            neighbours = self.neighbours(token)
+            out.append(QueryToken(token, role, self._query_weight(token, role, neighbours), neighbours))
+        return out
+
+    # -- candidates --------------------------------------------------------------------------
+    def candidates(self, qtokens: list[QueryToken], joined_keys: list[str]) -> np.ndarray:
+        index = self.index
+        id_chunks: list[np.ndarray] = []
+        weight_chunks: list[np.ndarray] = []
+        common: list[tuple[np.ndarray, float]] = []
+        for qt in qtokens:
+            if qt.role == LEGAL or len(qt.text) == 1:
+                continue
+            for tid, (sim, _) in qt.neighbours.items():
+                postings = index.postings[tid]
+                value = sim * index.weights[tid]
+                if len(postings) > self.common_df:
+                    common.append((postings, value))
+                    continue
+                id_chunks.append(postings)
+                weight_chunks.append(np.full(len(postings), value, dtype=np.float32))
+        for key in joined_keys:
+            postings = index.compounds.get(key)
+            if postings is not None and len(postings) <= self.common_df:
+                id_chunks.append(postings)
+                weight_chunks.append(np.full(len(postings), index.max_weight, dtype=np.float32))
+        if not id_chunks:
+            if not common:
+                return np.zeros(0, dtype=np.int32)
+            # Only common tokens: intersect them rather than fetching thousands of forms.
+            common.sort(key=lambda item: len(item[0]))
+            base = common[0][0]
+            for postings, _ in common[1:]:
+                narrowed = np.intersect1d(base, postings, assume_unique=True)
+                if len(narrowed):
+                    base = narrowed
+            return base[: self.cfg.candidates * 4]
+        ids = np.concatenate(id_chunks) if len(id_chunks) > 1 else id_chunks[0]
+        weights = np.concatenate(weight_chunks) if len(weight_chunks) > 1 else weight_chunks[0]
+        unique, inverse = np.unique(ids, return_inverse=True)
+        scores = np.bincount(inverse, weights=weights)
+        for postings, value in common:
+            hit = np.isin(unique, postings, assume_unique=True)
+            scores[hit] += value
+        keep = self.cfg.candidates
+        if len(unique) > keep:
+            top = np.argpartition(-scores, keep)[:keep]
+            return unique[top]
+        return unique
+
+    # -- scoring -----------------------------------------------------------------------------
+    def score_form(self, qtokens: list[QueryToken], query_joined: str, form_idx: int):
+        """Score one candidate list form against the query (tokens already resolved)."""
+        index = self.index
+        ftokens = index.form_tokens[form_idx]
+        ftexts = [index.tokens[t] for t in ftokens]
+        fweights = [index.weights[t] for t in ftokens]
+
+        def similarity(i: int, j: int) -> tuple[float, str] | None:
+            return qtokens[i].neighbours.get(ftokens[j])
+
+        return self.align(
+            [qt.text for qt in qtokens], [qt.weight for qt in qtokens], [qt.role for qt in qtokens], query_joined,
+            ftexts, fweights, index.form_roles[form_idx], index.form_joined[form_idx], similarity,
+        )
+
+    def align(self, qtexts, qweights, qroles, query_joined, ftexts, fweights, froles, form_joined, similarity):
+        """Align query tokens to list tokens one-to-one, best similarity first, and score.
+
+        Returns (score, alignment, query coverage, list coverage, method).
+        """
+        cfg = self.cfg
+        pairs: list[tuple[float, int, int, str]] = []
+        for i, qtext in enumerate(qtexts):
+            for j, ftext in enumerate(ftexts):
+                hit = similarity(i, j)
+                if hit is not None:
+                    pairs.append((hit[0], i, j, hit[1]))
+                elif froles[j] != LEGAL and ((len(qtext) == 1 and ftext[0] == qtext) or
+                                             (len(ftext) == 1 and len(qtext) > 1 and qtext[0] == ftext)):
+                    pairs.append((cfg.initial_similarity, i, j, "initial"))
+        pairs.sort(reverse=True)
+        used_q: set[int] = set()
+        used_f: set[int] = set()
+        matched_q = matched_f = 0.0
+        alignment = []
+        for sim, i, j, how in pairs:
+            if i in used_q or j in used_f:
+                continue
+            used_q.add(i)
+            used_f.add(j)
+            matched_q += sim * qweights[i]
+            matched_f += sim * fweights[j]
+            alignment.append({"query": qtexts[i], "list": ftexts[j], "similarity": round(sim, 3), "how": how})
+        # joined/split words: one token on one side equal to two adjacent tokens on the other
+        for i, qtext in enumerate(qtexts):
+            if i in used_q or len(qtext) < 5:
+                continue
+            for j in range(len(ftexts) - 1):
+                if j not in used_f and j + 1 not in used_f and qtext == ftexts[j] + ftexts[j + 1]:
+                    used_q.add(i)
+                    used_f.update((j, j + 1))
+                    matched_q += qweights[i]
+                    matched_f += fweights[j] + fweights[j + 1]
+                    alignment.append({"query": qtext, "list": f"{ftexts[j]} {ftexts[j + 1]}", "similarity": 1.0,
+                                      "how": "joined"})
+                    break
+        for j, ftext in enumerate(ftexts):
+            if j in used_f or len(ftext) < 5:
+                continue
+            for i in range(len(qtexts) - 1):
+                if i not in used_q and i + 1 not in used_q and ftext == qtexts[i] + qtexts[i + 1]:
+                    used_f.add(j)
+                    used_q.update((i, i + 1))
+                    matched_q += qweights[i] + qweights[i + 1]
+                    matched_f += fweights[j]
+                    alignment.append({"query": f"{qtexts[i]} {qtexts[i + 1]}", "list": ftext, "similarity": 1.0,
+                                      "how": "joined"})
+                    break
+        total_q = sum(w if i in used_q else w * self._unmatched_share(qroles[i]) for i, w in enumerate(qweights))
+        total_f = sum(w if j in used_f else w * self._unmatched_share(froles[j]) for j, w in enumerate(fweights))
+        cov_q = min(1.0, matched_q / total_q) if total_q > 0 else 0.0
+        cov_f = min(1.0, matched_f / total_f) if total_f > 0 else 0.0
+        score = (cov_q**cfg.query_exponent) * (cov_f**cfg.list_exponent) if cov_q > 0 and cov_f > 0 else 0.0
+        method = "tokens"
+        if query_joined and form_joined and len(form_joined) >= 6 and abs(len(query_joined) - len(form_joined)) <= 3:
+            whole = fuzz_ratio(query_joined, form_joined) / 100.0
+            if whole >= cfg.joined_min_ratio and whole * cfg.joined_discount > score:
+                score = whole * cfg.joined_discount
+                method = "whole name without spaces"
+        return min(score, 1.0), alignment, cov_q, cov_f, method
+
+    def _unmatched_share(self, role: int) -> float:
+        if role == MIDDLE:
+            return self.cfg.unmatched_middle_share
+        if role == LEGAL:
+            return self.cfg.unmatched_legal_share
+        return 1.0
+
+    def compare(self, query_name: str, list_name: str, schema: str = "LegalEntity") -> float:
+        """Score one pair of names directly (no candidate search), with this index's token
+        rarities: used to evaluate the scorer on labelled pairs and to resolve ownership parties."""
+        cfg = self.cfg
+        best = 0.0
+        for qform in name_forms(query_name, schema):
+            if all(r == LEGAL for r in qform.roles):
+                continue
+            qweights = [self._query_weight(t, r) for t, r in zip(qform.tokens, qform.roles)]
+            qjoined = "".join(t for t, r in zip(qform.tokens, qform.roles) if r != LEGAL)
+            for fform in name_forms(list_name, schema):
+                ftexts = list(fform.tokens)
+                fweights = [self.index.weight_of(t) for t in ftexts]
+                fjoined = "".join(t for t, r in zip(ftexts, fform.roles) if r != LEGAL)
+
+                def similarity(i, j, q=qform.tokens, f=ftexts):
+                    sim, how = token_similarity(q[i], f[j], cfg)
+                    return (sim, how) if sim > 0 else None
+
+                score = self.align(list(qform.tokens), qweights, list(qform.roles), qjoined, ftexts, fweights,
+                                   list(fform.roles), fjoined, similarity)[0]
+                best = max(best, score)
+        return best
+
+    def _query_weight(self, token: str, role: int, neighbours: dict | None = None) -> float:
+        """A query token weighs what the same list token weighs; an unknown token is as rare as
+        the rarest, unless it is a near spelling of a known token, whose rarity it then shares."""
+        if role == LEGAL or token in self.index.vocab:
+            weight = self.index.weight_of(token)
+        else:
+            if neighbours is None:
+                neighbours = self.neighbours(token)
+            near = [self.index.weights[t] for t, (s, _) in neighbours.items() if s >= 0.8]
+            weight = max(near) if near else self.index.max_weight
+        return min(weight, 1.0) if len(token) == 1 else weight
+
+    # -- names -> entity hits ----------------------------------------------------------------
+    def match_names(self, names: list[str], schema: str, allowed_entities=None) -> dict[int, NameHit]:
+        """Best name hit per entity over all query names and their forms."""
+        index, cfg = self.index, self.cfg
+        compatible = COMPATIBLE_SCHEMATA.get(schema, COMPATIBLE_SCHEMATA["LegalEntity"])
+        best: dict[int, NameHit] = {}
+        for name in names:
+            for form in name_forms(name, schema):
+                qtokens = self.query_tokens(form)
+                if not qtokens or all(qt.role == LEGAL for qt in qtokens):
+                    continue
+                core = [qt for qt in qtokens if qt.role != LEGAL]
+                query_joined = "".join(qt.text for qt in core)
+                joined_keys = [a.text + b.text for a, b in zip(core, core[1:])] + [qt.text for qt in core if len(qt.text) >= 6]
+                for form_idx in self.candidates(qtokens, joined_keys).tolist():
+                    entity_idx = int(index.form_entity[form_idx])
+                    record = index.entities[entity_idx]
+                    if record.schema not in compatible:
+                        continue
+                    if allowed_entities is not None and not allowed_entities(record):
+                        continue
+                    score, alignment, cov_q, cov_f, method = self.score_form(qtokens, query_joined, form_idx)
+                    kind = int(index.form_kind[form_idx])
+                    if kind == KIND_WEAK:
+                        score *= cfg.weak_alias_factor
+                    elif kind == KIND_PREVIOUS:
+                        score *= cfg.previous_name_factor
+                    current = best.get(entity_idx)
+                    if current is None or score > current.score:
+                        best[entity_idx] = NameHit(entity_idx, form_idx, score, name, alignment, cov_q, cov_f, method)
+        return best
+
+
+def kind_label(index: CompiledIndex, form_idx: int) -> str:
+    return KIND_LABEL[int(index.form_kind[form_idx])]
+
+
+__all__ = ["Matcher", "NameHit", "token_similarity", "allowed_edits", "kind_label", "CORE"]

@@ -1,0 +1,390 @@
+"""The one screening entry point. CLI, API, batch, payments and monitoring all call :func:`screen`.
+
+A query is the FollowTheMoney-style record of DESIGN.md::
+
+    {"id": "q1", "schema": "Company", "properties": {"name": ["Yongxin Zhicheng"], "country": ["cn"],
+     "registrationNumber": ["91110108562135265P"]}}
+
+and the result names the decision (``block`` | ``review`` | ``clear``), at most ``limit``
+results at or above the review threshold, best first, each with its list snapshot and an
+explanation of every number that produced its score.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from proscribe import settings
+from proscribe.index.compiled import KIND_LABEL, CompiledIndex, EntityRecord, build_index
+from proscribe.match.config import MatchConfig, load_config
+from proscribe.match.engine import Matcher, NameHit
+from proscribe.model import SCHEMATA
+from proscribe.text.identifiers import normalise_identifier
+from proscribe.text.names import clean
+
+ENGINE_VERSION = "1.0"
+
+#: Query properties read as identifiers, with the identifier type each one means.
+IDENTIFIER_PROPERTIES: dict[str, str | None] = {
+    "idNumber": "national_id",
+    "passportNumber": "passport",
+    "registrationNumber": "registration",
+    "taxNumber": "tax_id",
+    "innCode": "inn",
+    "ogrnCode": "ogrn",
+    "leiCode": "lei",
+    "imoNumber": "imo",
+    "mmsi": "mmsi",
+    "swiftBic": "swift_bic",
+    "website": "website",
+    "email": "email",
+    "phone": "phone",
+    "cryptoWallet": "crypto",
+    "cryptoWallets": "crypto",
+    "uscCode": "uscc",
+}
+KNOWN_PROPERTIES = frozenset(
+    {"name", "alias", "weakAlias", "previousName", "firstName", "lastName", "middleName", "birthDate",
+     "nationality", "citizenship", "country", "jurisdiction", "address", "birthPlace", "gender", "notes",
+     "flag", "topics", "incorporationDate", "position"} | set(IDENTIFIER_PROPERTIES)
+)
+MAX_VALUES = 50
+MAX_VALUE_CHARS = 1000
+
+
+class QueryError(ValueError):
+    """A query that cannot be screened; the message says what and where."""
+
+
+@dataclass
+class Query:
+    id: str
+    schema: str
+    names: list[str]
+    birth_dates: list[str]
+    countries: set[str]
+    identifiers: list[tuple[str, str, str]]  # (property, type, value)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_query(data: Any, position: str = "query") -> Query:
+    """Validate a query record; raise :class:`QueryError` naming the offending field."""
+    if not isinstance(data, dict):
+        raise QueryError(f"{position}: expected a JSON object, got {type(data).__name__}")
+    qid = data.get("id")
+    if qid is None:
+        qid = ""
+    if not isinstance(qid, (str, int)):
+        raise QueryError(f"{position}: 'id' must be a string")
+    schema = data.get("schema", "LegalEntity")
+    if schema not in SCHEMATA:
+        raise QueryError(f"{position}: unknown schema {schema!r}; use one of {', '.join(SCHEMATA)}")
+    props = data.get("properties", {})
+    if not isinstance(props, dict):
+        raise QueryError(f"{position}: 'properties' must be an object of lists")
+    clean_props: dict[str, list[str]] = {}
+    for key, values in props.items():
+        if key not in KNOWN_PROPERTIES:
+            raise QueryError(f"{position}: unknown property {key!r}")
+        if isinstance(values, str):
+            values = [values]
+        if not isinstance(values, list) or not all(isinstance(v, (str, int, float)) for v in values):
+            raise QueryError(f"{position}: property {key!r} must be a list of strings")
+        if len(values) > MAX_VALUES:
+            raise QueryError(f"{position}: property {key!r} has {len(values)} values (at most {MAX_VALUES})")
+        cleaned = []
+        for value in values:
+            text = clean(str(value)) if key in ("name", "alias", "weakAlias", "previousName") else str(value).strip()
+            if len(str(value)) > MAX_VALUE_CHARS and key not in ("name", "alias", "address", "notes"):
+                raise QueryError(f"{position}: property {key!r} value longer than {MAX_VALUE_CHARS} characters")
+            if text:
+                cleaned.append(text[:MAX_VALUE_CHARS])
+        clean_props[key] = cleaned
+    names = clean_props.get("name", []) + clean_props.get("alias", []) + clean_props.get("previousName", [])
+    names += clean_props.get("weakAlias", [])
+    if not names and (clean_props.get("firstName") or clean_props.get("lastName")):
+        parts = clean_props.get("firstName", [])[:1] + clean_props.get("middleName", [])[:1] + clean_props.get("lastName", [])[:1]
+        names = [" ".join(parts)]
+    identifiers = [
+        (key, kind or "other", value)
+        for key, kind in IDENTIFIER_PROPERTIES.items()
+        for value in clean_props.get(key, [])
+    ]
+    if not any(any(ch.isalnum() for ch in n) for n in names) and not identifiers:
+        raise QueryError(f"{position}: a query needs a name (with letters or digits) or an identifier")
+    countries = set()
+    for key in ("nationality", "citizenship", "country", "jurisdiction", "flag"):
+        for value in clean_props.get(key, []):
+            from proscribe.text.identifiers import normalise_country
+
+            code = normalise_country(value)
+            if code:
+                countries.add(code)
+    return Query(str(qid), schema, names, clean_props.get("birthDate", []), countries, identifiers, data)
+
+
+# -- index lifecycle --------------------------------------------------------------------------------
+
+_lock = threading.Lock()
+_cached: tuple[str, CompiledIndex] | None = None
+
+
+def _signature(current: dict) -> str:
+    text = "|".join(f"{d}:{s.id}:{s.source_sha256}" for d, s in sorted(current.items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def get_index(*, rebuild: bool = False) -> CompiledIndex:
+    """The index for the store's current snapshots: from memory, from disk, or built now."""
+    global _cached
+    from proscribe import bundled
+    from proscribe.store import snapshots as snapshot_store
+
+    with _lock:
+        current = snapshot_store.current_snapshots()
+        if not current:
+            bundled.ensure_loaded()
+            current = snapshot_store.current_snapshots()
+        signature = _signature(current)
+        if _cached is not None and _cached[0] == signature and not rebuild:
+            return _cached[1]
+        path = settings.index_dir() / f"index-{signature}.pkl"
+        index = None
+        if path.exists() and not rebuild:
+            try:
+                index = CompiledIndex.load(path)
+            except Exception:  # a stale or damaged file is rebuilt, never trusted
+                index = None
+        if index is None:
+            entities = {ds: snapshot_store.load_entities(snap.id) for ds, snap in current.items()}
+            summaries = {
+                ds: {"id": snap.id, "published": snap.published, "sha256": snap.source_sha256,
+                     "reconstructed": snap.reconstructed, "label": snap.label}
+                for ds, snap in current.items()
+            }
+            index = build_index(entities, summaries)
+            index.save(path)
+        _cached = (signature, index)
+        return index
+
+
+def set_index(index: CompiledIndex) -> None:
+    """Use ``index`` for screening in this process (tests, the API's atomic reload)."""
+    global _cached
+    with _lock:
+        _cached = ("explicit", index)
+
+
+# -- scoring ----------------------------------------------------------------------------------------
+
+def _date_evidence(query_dates: list[str], list_dates: tuple[str, ...], cfg: MatchConfig) -> tuple[float, str | None]:
+    valid_q = [d for d in query_dates if _valid_date(d)]
+    if not valid_q or not list_dates:
+        return 0.0, None
+    best = None
+    for q in valid_q:
+        for item in list_dates:
+            if len(q) >= 10 and len(item) >= 10 and q[:10] == item[:10]:
+                return cfg.birth_date_exact_bonus, f"birth date {q} matches"
+            if q[:4] == item[:4]:
+                best = (cfg.birth_year_match_bonus, f"birth year {q[:4]} matches")
+    if best:
+        return best
+    years_q = {int(q[:4]) for q in valid_q}
+    years_l = {int(d[:4]) for d in list_dates if d[:4].isdigit()}
+    if years_l and all(min(abs(a - b) for b in years_l) > 1 for a in years_q):
+        return -cfg.birth_date_mismatch_penalty, f"birth date {valid_q[0]} differs from listed {', '.join(list_dates[:3])}"
+    return 0.0, None
+
+
+def _valid_date(text: str) -> bool:
+    from proscribe.sources.base import parse_date
+
+    return parse_date(text) is not None and parse_date(text)[:4] == text[:4]
+
+
+def _country_evidence(query_countries: set[str], record: EntityRecord, cfg: MatchConfig) -> tuple[float, str | None]:
+    if not query_countries or not record.countries:
+        return 0.0, None
+    shared = query_countries & record.countries
+    if shared:
+        return cfg.country_match_bonus, f"country {', '.join(sorted(shared))} matches"
+    return -cfg.country_mismatch_penalty, (
+        f"country {', '.join(sorted(query_countries))} differs from listed {', '.join(sorted(record.countries))}"
+    )
+
+
+@dataclass
+class _Candidate:
+    entity: int
+    name: NameHit | None = None
+    id_hits: list[dict] = field(default_factory=list)
+    strong: bool = False
+
+
+def _shape_warnings(prop: str, kind: str, value: str) -> list[str]:
+    """Say so when a number has the shape of a checked identifier but fails its check (a USCC
+    with a wrong check character given as a plain registration number)."""
+    from proscribe.text.identifiers import clean_document_number, validate_uscc
+
+    if kind not in ("registration", "tax_id", "other", "national_id"):
+        return []
+    code = clean_document_number(value)
+    if len(code) == 18 and code[2:8].isdigit() and code[0] in "123456789ABCDGNY":
+        valid, reason = validate_uscc(code)
+        if not valid and reason:
+            return [f"{prop} {value!r} looks like a Chinese USCC but is invalid: {reason}; not matched"]
+    return []
+
+
+def screen(
+    query: dict[str, Any] | Query,
+    *,
+    datasets: list[str] | None = None,
+    threshold: float | None = None,
+    limit: int | None = None,
+    index: CompiledIndex | None = None,
+    config: MatchConfig | None = None,
+) -> dict[str, Any]:
+    """Screen one query; returns the DESIGN.md result shape. Raises :class:`QueryError` for a bad query."""
+    q = query if isinstance(query, Query) else parse_query(query)
+    index = index or get_index()
+    cfg = (config or load_config()).with_threshold(threshold)
+    limit = limit or cfg.limit
+    matcher = Matcher(index, cfg)
+    wanted = set(datasets) if datasets else None
+    allowed = (lambda record: record.dataset in wanted) if wanted else None
+
+    candidates: dict[int, _Candidate] = {}
+    for entity_idx, hit in matcher.match_names(q.names, q.schema, allowed).items():
+        candidates[entity_idx] = _Candidate(entity_idx, name=hit)
+
+    warnings: list[str] = []
+    for prop, kind, value in q.identifiers:
+        country = next(iter(q.countries)) if len(q.countries) == 1 else None
+        for norm in normalise_identifier(kind, value, country):
+            if norm.valid is False:
+                if norm.reason:
+                    warnings.append(f"{prop} {value!r} is invalid: {norm.reason}")
+                continue
+            for entity_idx, id_type, strong, list_valid, list_value in index.identifiers.get(norm.key, ()):
+                record = index.entities[entity_idx]
+                if wanted and record.dataset not in wanted:
+                    continue
+                cand = candidates.setdefault(entity_idx, _Candidate(entity_idx))
+                same_key = [h for h in cand.id_hits if h["key"] == norm.key]
+                if same_key:
+                    continue
+                is_strong = bool(norm.strong and strong and list_valid)
+                cand.id_hits.append({"property": prop, "value": value, "key": norm.key, "type": id_type,
+                                     "listed_value": list_value, "strong": is_strong})
+                cand.strong = cand.strong or is_strong
+        warnings.extend(_shape_warnings(prop, kind, value))
+    warnings = list(dict.fromkeys(warnings))
+
+    # strong identifiers decide alone only when unique within their dataset
+    results = []
+    for cand in candidates.values():
+        record = index.entities[cand.entity]
+        results.append(_result(cand, record, q, index, cfg, candidates))
+    results = [r for r in results if r["score"] >= cfg.review]
+    results.sort(key=lambda r: (-r["score"], r["id"]))
+    results = results[:limit]
+    if any(r["match"] for r in results):
+        decision = "block"
+    elif results:
+        decision = "review"
+    else:
+        decision = "clear"
+    out = {"id": q.id, "decision": decision, "results": results}
+    if warnings:
+        out["warnings"] = warnings
+    return out
+
+
+def _result(cand: _Candidate, record: EntityRecord, q: Query, index: CompiledIndex, cfg: MatchConfig,
+            candidates: dict[int, _Candidate]) -> dict[str, Any]:
+    explanation: dict[str, Any] = {"thresholds": {"review": cfg.review, "block": cfg.block}}
+    name_score = cand.name.score if cand.name else 0.0
+    matched_name = None
+    if cand.name:
+        form = cand.name.form
+        matched_name = index.form_text[form]
+        explanation["name"] = {
+            "query_name": cand.name.query_name,
+            "matched_name": matched_name,
+            "name_kind": KIND_LABEL[int(index.form_kind[form])],
+            "method": cand.name.method,
+            "aligned_tokens": cand.name.alignment,
+            "query_coverage": round(cand.name.coverage_query, 3),
+            "list_name_coverage": round(cand.name.coverage_list, 3),
+            "score": round(name_score, 3),
+        }
+    adjustments = []
+    score = name_score
+    if cand.name and name_score > 0:
+        delta, why = _date_evidence(q.birth_dates, record.birth_dates, cfg)
+        if why:
+            adjustments.append({"feature": "birth_date", "delta": delta, "detail": why})
+            score += delta
+        delta, why = _country_evidence(q.countries, record, cfg)
+        if why:
+            adjustments.append({"feature": "country", "delta": delta, "detail": why})
+            score += delta
+    if cand.id_hits:
+        strong_hits = [h for h in cand.id_hits if h["strong"]]
+        unique = all(
+            sum(1 for e, *_ in index.identifiers.get(h["key"], ()) if index.entities[e].dataset == record.dataset) == 1
+            for h in strong_hits
+        )
+        explanation["identifiers"] = cand.id_hits
+        if strong_hits and unique:
+            adjustments.append({"feature": "identifier", "delta": round(cfg.strong_score - score, 3),
+                                "detail": f"strong identifier {strong_hits[0]['key']} matches exactly"})
+            score = cfg.strong_score
+        else:
+            if name_score >= cfg.review:
+                score += cfg.weak_bonus
+                adjustments.append({"feature": "identifier", "delta": cfg.weak_bonus,
+                                    "detail": f"identifier {cand.id_hits[0]['key']} matches"})
+            elif score < cfg.weak_alone_score:
+                adjustments.append({"feature": "identifier", "delta": round(cfg.weak_alone_score - score, 3),
+                                    "detail": f"identifier {cand.id_hits[0]['key']} matches without a name match: review"})
+                score = cfg.weak_alone_score
+    score = max(0.0, min(1.0, score))
+    if cand.name and int(index.form_kind[cand.name.form]) == 3 and not any(h["strong"] for h in cand.id_hits):
+        score = min(score, cfg.block - 0.01)  # a weak alias alone can alert, never block
+    explanation["adjustments"] = adjustments
+    explanation["score"] = round(score, 3)
+    snapshot = index.snapshots.get(record.dataset, {})
+    result = {
+        "id": record.id,
+        "dataset": record.dataset,
+        "source_id": record.source_id,
+        "caption": record.caption,
+        "schema": record.schema,
+        "score": round(score, 3),
+        "match": score >= cfg.block,
+        "matched_name": matched_name,
+        "programs": list(record.programs),
+        "snapshot": snapshot.get("label"),
+        "explanation": explanation,
+    }
+    if record.derived:
+        result["derived"] = record.derived
+    return result
+
+
+def screen_many(queries: list[dict[str, Any]], **kwargs) -> list[dict[str, Any]]:
+    """Screen a batch; a bad query gives an error line in its place, the rest complete."""
+    out = []
+    for n, data in enumerate(queries, start=1):
+        try:
+            out.append(screen(data, **kwargs))
+        except QueryError as exc:
+            qid = data.get("id") if isinstance(data, dict) else None
+            out.append({"id": qid, "decision": "error", "error": str(exc), "results": []})
+    return out

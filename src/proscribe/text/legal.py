@@ -1,0 +1,120 @@
+"""Legal forms, generic business words and honorifics.
+
+Legal forms (``Company Limited``, ``GmbH``, ``ООО``, ``有限公司``) say what kind of body a party is,
+not which one: they are recognised as whole phrases, replaced by one canonical tag token and
+weighted near zero, so ``CORP`` or ``LLC`` alone can never produce a match. Generic business
+words (group, holding, trading, international) identify little and are capped low. Honorifics
+and titles are dropped.
+
+The tables are data, not logic: extend them as new list formats bring new spellings.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Canonical tag -> spellings, as normalised token sequences (lower case ASCII, no punctuation:
+# ``d.o.o.`` arrives here as ``doo``; ``S.A.`` as ``sa``).
+LEGAL_FORMS: dict[str, list[str]] = {
+    "lf_ltd": [
+        "limited", "ltd", "ltda", "co ltd", "company limited", "company ltd", "co limited", "limited company",
+        "company limited by shares", "limited by shares", "private limited", "pvt ltd", "private limited company",
+        "pte ltd", "pty ltd", "proprietary limited", "limitada", "ltee", "ltd co", "public limited company", "plc",
+        "pte", "pty", "pvt",
+    ],
+    "lf_inc": ["incorporated", "inc", "incorporation"],
+    "lf_corp": ["corporation", "corp", "corpn"],
+    "lf_co": ["company", "co", "cia", "compania", "compagnie", "cie"],
+    "lf_llc": [
+        "llc", "l l c", "limited liability company", "limited liability co", "limited liability partnership",
+        "llp", "lp", "limited partnership", "fz llc", "fzllc", "fze", "fzco", "fzc", "dmcc",
+        "obshchestvo s ogranichennoy otvetstvennostyu", "obshchestvo s ogranichennoi otvetstvennostiu",
+        "ooo", "tov", "too", "mchj", "mas uliyati cheklangan jamiyati",
+    ],
+    "lf_jsc": [
+        "jsc", "joint stock company", "joint stock co", "pjsc", "ojsc", "cjsc", "ojsc", "zao", "oao", "pao", "ao",
+        "public joint stock company", "open joint stock company", "closed joint stock company",
+        "aktsionernoe obshchestvo", "aktsionernoye obshchestvo", "publichnoe aktsionernoe obshchestvo",
+        "zakrytoe aktsionernoe obshchestvo", "otkrytoe aktsionernoe obshchestvo", "pat", "prat", "at",
+        "sc", "psc", "ojs",
+    ],
+    "lf_gmbh": ["gmbh", "gesellschaft mit beschrankter haftung", "mbh", "gmbh co kg", "ug", "kg", "ohg", "ag",
+                "aktiengesellschaft", "se"],
+    "lf_sa": ["sa", "s a", "sociedad anonima", "societe anonyme", "sa de cv", "s a de c v", "sab de cv",
+              "sas", "sarl", "sl", "srl", "spa", "sapi de cv", "sociedad de responsabilidad limitada",
+              "societe a responsabilite limitee", "sal", "sae", "saog", "saoc", "sak", "sac", "eirl", "ltda"],
+    "lf_bv": ["bv", "nv", "besloten vennootschap", "naamloze vennootschap", "vof"],
+    "lf_nordic": ["ab", "as", "asa", "oy", "oyj", "aps", "a s", "hf", "ehf"],
+    "lf_eastern": ["doo", "d o o", "dd", "ad", "kft", "zrt", "nyrt", "sro", "s r o", "as", "sp z oo", "sp zoo",
+                   "spolka z ograniczona odpowiedzialnoscia", "ood", "eood", "srl", "sa", "ks", "vos"],
+    "lf_asia": ["bhd", "sdn bhd", "berhad", "sendirian berhad", "tbk", "pt", "cv", "kk", "kabushiki kaisha",
+                "yugen kaisha", "gk", "jsc", "co ltd", "hk", "ltd"],
+    "lf_turkish": ["anonim sirketi", "ltd sti", "limited sirketi", "sti"],
+    "lf_arabic": ["wll", "w l l", "spc", "pjsc", "psc", "llc", "est", "establishment", "fzco"],
+}
+
+#: Words that name a kind of business rather than a business. Their weight is capped.
+GENERIC_WORDS = frozenset(
+    """group groups holding holdings trading trade traders international intl company companies enterprise
+    enterprises industries industry industrial services service global general corporation investment
+    investments development management partners associates bank banking finance financial capital
+    technology technologies tech the and of for de la el al del des du di da und y et e van der den le les
+    shipping maritime import export imports exports commercial commerce network systems solutions
+    products product co import-export foundation association union organization organisation society
+    center centre institute national state republic branch office representative office agency""".split()
+)
+
+#: Honorifics, ranks and titles dropped from person names.
+HONORIFICS = frozenset(
+    """mr mrs ms miss mx dr prof sir dame lord lady sheikh shaikh sheik haji hajji hadji mullah maulana mawlana
+    imam sayyid sayed syed general gen colonel col major maj captain capt lieutenant lt brigadier admiral
+    commander cmdr sergeant sgt his her excellency he hon honourable honorable rev reverend father fr
+    ayatollah hojatoleslam""".split()
+)
+
+
+def _compile() -> tuple[dict[tuple[str, ...], str], int]:
+    table: dict[tuple[str, ...], str] = {}
+    longest = 1
+    for tag, spellings in LEGAL_FORMS.items():
+        for spelling in spellings:
+            key = tuple(spelling.split())
+            table.setdefault(key, tag)
+            longest = max(longest, len(key))
+    return table, longest
+
+
+_LEGAL_TABLE, _LEGAL_LONGEST = _compile()
+#: A weight every legal-form tag gets, whatever its rarity: enough to prefer the right legal form
+#: among equals, never enough to make a match.
+LEGAL_FORM_WEIGHT = 0.15
+
+
+def tag_legal_forms(tokens: list[str]) -> list[str]:
+    """Replace legal-form phrases by their canonical tag token, longest phrase first.
+
+    ``['integrity', 'technology', 'company', 'limited']`` -> ``['integrity', 'technology', 'lf_ltd']``.
+    A name made of legal forms only (``CORP``, ``LLC``) becomes tags only, and the matcher never
+    matches on tags alone.
+    """
+    out: list[str] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        matched = False
+        for size in range(min(_LEGAL_LONGEST, n - i), 0, -1):
+            key = tuple(tokens[i : i + size])
+            tag = _LEGAL_TABLE.get(key)
+            if tag is not None:
+                out.append(tag)
+                i += size
+                matched = True
+                break
+        if not matched:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def is_legal_form(token: str) -> bool:
+    return token.startswith("lf_")
