@@ -129,7 +129,7 @@ _NAME_SCRIPT = {
 }
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=1 << 16)
 def _char_script(ch: str) -> str | None:
     """The script of a letter (or a Han numeral such as 〇); None for marks, digits, punctuation."""
     if ch == "〇":
@@ -271,7 +271,7 @@ _AR_ALEFS = frozenset("اأإآٱ")
 _AR_WORD = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]+")
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=1 << 16)
 def _is_ar_letter(ch: str) -> bool:
     return ch not in _AR_SKIP and ch != _AR_SHADDA and unicodedata.category(ch).startswith("L")
 
