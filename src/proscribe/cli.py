@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -58,11 +57,11 @@ def ensure_store() -> None:
 
 @lists_app.command("import")
 def lists_import(
-    path: Optional[Path] = typer.Argument(None, help="List file (or folder, for OFAC's CSV set)."),
-    dataset: Optional[str] = typer.Option(None, "--dataset", "-d", help="Dataset name, e.g. us_ofac_sdn."),
-    format_name: Optional[str] = typer.Option(None, "--format", "-f", help="Parser: ofac_csv, un_xml, ..."),
-    published: Optional[str] = typer.Option(None, help="Publication date (ISO) when the file does not state one."),
-    bundled_key: Optional[list[str]] = typer.Option(None, "--bundled", help="Import a bundled list by key."),
+    path: Path | None = typer.Argument(None, help="List file (or folder, for OFAC's CSV set)."),
+    dataset: str | None = typer.Option(None, "--dataset", "-d", help="Dataset name, e.g. us_ofac_sdn."),
+    format_name: str | None = typer.Option(None, "--format", "-f", help="Parser: ofac_csv, un_xml, ..."),
+    published: str | None = typer.Option(None, help="Publication date (ISO) when the file does not state one."),
+    bundled_key: list[str] | None = typer.Option(None, "--bundled", help="Import a bundled list by key."),
     all_bundled: bool = typer.Option(False, "--all-bundled", help="Import every bundled list, history included."),
 ) -> None:
     """Import a list file as a new snapshot (a file already stored is a no-op)."""
@@ -139,8 +138,8 @@ def lists_show(ref: str = typer.Argument(..., help="An entity id (us_ofac_sdn-50
 @lists_app.command("diff")
 def lists_diff(
     dataset: str,
-    old: Optional[str] = typer.Argument(None, help="Older snapshot: id or publication date."),
-    new: Optional[str] = typer.Argument(None, help="Newer snapshot: id or publication date."),
+    old: str | None = typer.Argument(None, help="Older snapshot: id or publication date."),
+    new: str | None = typer.Argument(None, help="Newer snapshot: id or publication date."),
     as_json: bool = typer.Option(False, "--json", help="Print the full diff as JSON."),
     limit: int = typer.Option(20, help="Rows per section in the table view."),
 ) -> None:
@@ -169,8 +168,8 @@ def lists_diff(
 
 @lists_app.command("update")
 def lists_update(
-    dataset: Optional[list[str]] = typer.Option(None, "--dataset", "-d", help="Only these datasets."),
-    sources_file: Optional[Path] = typer.Option(None, "--sources", help="JSON {dataset: {format, files: {name: url}}} overriding the official URLs."),
+    dataset: list[str] | None = typer.Option(None, "--dataset", "-d", help="Only these datasets."),
+    sources_file: Path | None = typer.Option(None, "--sources", help="JSON {dataset: {format, files: {name: url}}} overriding the official URLs."),
 ) -> None:
     """Fetch lists from their official publishers; a failed download never replaces a good snapshot."""
     from proscribe.update import update_all
@@ -192,8 +191,8 @@ def lists_update(
 @app.command("export")
 def export(
     format_name: str = typer.Option("ftm", "--format", help="Only 'ftm' (FollowTheMoney JSON lines)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (default stdout)."),
-    datasets: Optional[str] = typer.Option(None, help="Comma-separated datasets (default: all current)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default stdout)."),
+    datasets: str | None = typer.Option(None, help="Comma-separated datasets (default: all current)."),
 ) -> None:
     """Export the current snapshots as FollowTheMoney JSON lines."""
     from proscribe.export import export_entities
@@ -223,10 +222,10 @@ def export(
 def screen_cmd(
     input_path: Path = typer.Argument(..., help="Queries: JSON lines (FtM-style) or CSV with a header row."),
     output: Path = typer.Option(..., "--output", "-o", help="Where to write one result line per query."),
-    datasets: Optional[str] = typer.Option(None, help="Comma-separated datasets to screen against (default all)."),
-    threshold: Optional[float] = typer.Option(None, help="Review threshold (default from matching.toml)."),
+    datasets: str | None = typer.Option(None, help="Comma-separated datasets to screen against (default all)."),
+    threshold: float | None = typer.Option(None, help="Review threshold (default from matching.toml)."),
     output_format: str = typer.Option("jsonl", "--format", help="Output format: jsonl or csv."),
-    input_format: Optional[str] = typer.Option(None, "--input-format", help="jsonl or csv (default: by extension)."),
+    input_format: str | None = typer.Option(None, "--input-format", help="jsonl or csv (default: by extension)."),
     workers: int = typer.Option(1, "--workers", "-w", help="Processes to screen with (0 = all cores)."),
 ) -> None:
     """Screen customers, counterparties or payment parties against the current lists."""

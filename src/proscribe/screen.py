@@ -137,12 +137,19 @@ def _signature(current: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def get_index(*, rebuild: bool = False) -> CompiledIndex:
-    """The index for the store's current snapshots: from memory, from disk, or built now."""
+def get_index(*, rebuild: bool = False, refresh: bool = False) -> CompiledIndex:
+    """The index for the store's current snapshots: from memory, from disk, or built now.
+
+    Once loaded, the in-memory index is returned without touching the store; ``refresh=True``
+    checks the store for newer snapshots (after an import or update, on a service reload) and
+    ``rebuild=True`` compiles anew even when a persisted index exists.
+    """
     global _cached
     from proscribe import bundled
     from proscribe.store import snapshots as snapshot_store
 
+    if _cached is not None and not rebuild and not refresh:
+        return _cached[1]
     with _lock:
         current = snapshot_store.current_snapshots()
         if not current:
@@ -287,7 +294,10 @@ def screen(
 
     # strong identifiers decide alone only when unique within their dataset
     results = []
+    floor = cfg.review - cfg.birth_date_exact_bonus - cfg.country_match_bonus - cfg.weak_bonus
     for cand in candidates.values():
+        if not cand.id_hits and (cand.name is None or cand.name.score < floor):
+            continue  # cannot reach the review threshold: no result to explain
         record = index.entities[cand.entity]
         results.append(_result(cand, record, q, index, cfg, candidates))
     results = [r for r in results if r["score"] >= cfg.review]
@@ -318,7 +328,9 @@ def _result(cand: _Candidate, record: EntityRecord, q: Query, index: CompiledInd
             "matched_name": matched_name,
             "name_kind": KIND_LABEL[int(index.form_kind[form])],
             "method": cand.name.method,
-            "aligned_tokens": cand.name.alignment,
+            "aligned_tokens": [
+                {"query": q, "list": f, "similarity": round(sim, 3), "how": how} for q, f, sim, how in cand.name.alignment
+            ],
             "query_coverage": round(cand.name.coverage_query, 3),
             "list_name_coverage": round(cand.name.coverage_list, 3),
             "score": round(name_score, 3),

@@ -34,7 +34,7 @@ from proscribe.text.identifiers import normalise_identifier
 from proscribe.text.legal import GENERIC_WORDS, LEGAL_FORM_WEIGHT
 from proscribe.text.names import LEGAL, name_forms
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 
 #: Form kinds, from strongest to weakest.
 KIND_NAME, KIND_ALIAS, KIND_PREVIOUS, KIND_WEAK = 0, 1, 2, 3
@@ -77,6 +77,7 @@ class CompiledIndex:
     form_tokens: list[tuple[int, ...]] = field(default_factory=list)
     form_roles: list[tuple[int, ...]] = field(default_factory=list)
     form_joined: list[str] = field(default_factory=list)
+    form_norm: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     # vocabulary
     vocab: dict[str, int] = field(default_factory=dict)
     tokens: list[str] = field(default_factory=list)
@@ -98,7 +99,7 @@ class CompiledIndex:
         tmp.replace(path)
 
     @classmethod
-    def load(cls, path: Path) -> "CompiledIndex":
+    def load(cls, path: Path) -> CompiledIndex:
         with path.open("rb") as handle:
             index = pickle.load(handle)
         if not isinstance(index, cls) or index.version != INDEX_VERSION:
@@ -176,10 +177,14 @@ def build_index(entities_by_dataset: dict[str, list[Entity]], snapshots: dict[st
         index.postings.append(np.asarray(sorted(set(forms)), dtype=np.int32))
     index.compounds = {key: np.asarray(sorted(set(forms)), dtype=np.int32) for key, forms in compound_forms.items()}
 
+    norms = []
     for tokens, roles in raw_forms:
-        index.form_tokens.append(tuple(index.vocab[t] for t in tokens))
+        ids = tuple(index.vocab[t] for t in tokens)
+        index.form_tokens.append(ids)
         index.form_roles.append(roles)
         index.form_joined.append("".join(t for t, r in zip(tokens, roles) if r != LEGAL))
+        norms.append(math.sqrt(sum(index.weights[i] for i, r in zip(ids, roles) if r != LEGAL) or 1.0))
+    index.form_norm = np.asarray(norms, dtype=np.float32)
 
     # neighbour maps
     deletes: dict[str, list[int]] = defaultdict(list)

@@ -38,7 +38,7 @@ class MatchConfig:
     weak_bonus: float
     weak_alone_score: float
 
-    def with_threshold(self, review: float | None) -> "MatchConfig":
+    def with_threshold(self, review: float | None) -> MatchConfig:
         if review is None:
             return self
         from dataclasses import replace

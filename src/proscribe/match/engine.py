@@ -20,7 +20,6 @@ Every number that enters a score is recorded in the explanation.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from rapidfuzz.distance import OSA
@@ -50,7 +49,7 @@ class NameHit:
     form: int
     score: float
     query_name: str
-    alignment: list[dict[str, Any]] = field(default_factory=list)
+    alignment: list[tuple[str, str, float, str]] = field(default_factory=list)  # (query, list, similarity, how)
     coverage_query: float = 0.0
     coverage_list: float = 0.0
     method: str = "tokens"
@@ -189,6 +188,9 @@ class Matcher:
         for postings, value in common:
             hit = np.isin(unique, postings, assume_unique=True)
             scores[hit] += value
+        # Rank by shared weight relative to the form's own weight, so long names sharing one
+        # common word do not crowd out a short name that is fully covered.
+        scores = scores / index.form_norm[unique]
         keep = self.cfg.candidates
         if len(unique) > keep:
             top = np.argpartition(-scores, keep)[:keep]
@@ -238,7 +240,7 @@ class Matcher:
             used_f.add(j)
             matched_q += sim * qweights[i]
             matched_f += sim * fweights[j]
-            alignment.append({"query": qtexts[i], "list": ftexts[j], "similarity": round(sim, 3), "how": how})
+            alignment.append((qtexts[i], ftexts[j], sim, how))
         # joined/split words: one token on one side equal to two adjacent tokens on the other
         for i, qtext in enumerate(qtexts):
             if i in used_q or len(qtext) < 5:
@@ -249,8 +251,7 @@ class Matcher:
                     used_f.update((j, j + 1))
                     matched_q += qweights[i]
                     matched_f += fweights[j] + fweights[j + 1]
-                    alignment.append({"query": qtext, "list": f"{ftexts[j]} {ftexts[j + 1]}", "similarity": 1.0,
-                                      "how": "joined"})
+                    alignment.append((qtext, f"{ftexts[j]} {ftexts[j + 1]}", 1.0, "joined"))
                     break
         for j, ftext in enumerate(ftexts):
             if j in used_f or len(ftext) < 5:
@@ -261,8 +262,7 @@ class Matcher:
                     used_q.update((i, i + 1))
                     matched_q += qweights[i] + qweights[i + 1]
                     matched_f += fweights[j]
-                    alignment.append({"query": f"{qtexts[i]} {qtexts[i + 1]}", "list": ftext, "similarity": 1.0,
-                                      "how": "joined"})
+                    alignment.append((f"{qtexts[i]} {qtexts[i + 1]}", ftext, 1.0, "joined"))
                     break
         total_q = sum(w if i in used_q else w * self._unmatched_share(qroles[i]) for i, w in enumerate(qweights))
         total_f = sum(w if j in used_f else w * self._unmatched_share(froles[j]) for j, w in enumerate(fweights))

@@ -138,7 +138,7 @@ def parse(path: Path, dataset: str) -> ParsedList:
             entity.add("tonnage", _null(row[7]))
             entity.add("grossRegisteredTonnage", _null(row[8]))
             flag = _null(row[9])
-            if flag:
+            if flag and flag.lower() != "none identified":  # OFAC's word for "no flag known"
                 entity.add("flag", country_code(flag) or flag)
             owner = _null(row[10])
             if owner:

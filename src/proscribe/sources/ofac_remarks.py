@@ -110,7 +110,7 @@ _WEBSITE_RE = re.compile(r"^Website\s+(?P<url>\S+)$", re.I)
 _EMAIL_RE = re.compile(r"^Email(?: Address)?[:\s]+(?P<email>\S+@\S+)$", re.I)
 _DOB_RE = re.compile(r"^DOB\s+(?P<val>.+)$")
 _POB_RE = re.compile(r"^POB\s+(?P<val>.+)$")
-_NATIONALITY_RE = re.compile(r"^nationality\s+(?P<val>.+)$", re.I)
+_NATIONALITY_RE = re.compile(r"^nationality(?:\s+of\s+registration)?\s+(?P<val>.+)$", re.I)
 _CITIZEN_RE = re.compile(r"^citizen\s+(?P<val>.+)$", re.I)
 _GENDER_RE = re.compile(r"^Gender\s+(?P<val>Male|Female)$", re.I)
 _LINKED_RE = re.compile(r"^Linked To:\s*(?P<val>.+)$", re.I)
@@ -120,30 +120,39 @@ _VESSEL_TYPE_RE = re.compile(r"^Other Vessel Type\s+(?P<val>.+)$", re.I)
 _TITLE_RE = re.compile(r"^Title\s+(?P<val>.+)$")
 
 
+_AKA_OPEN_RE = re.compile(r"^(?:alt\.\s+)?[afn]\.k\.a\.\s+['\u2018\u2019\"]", re.I)
+_QUOTES = "'\u2018\u2019\""
+
+
+def _open_aka(item: str) -> bool:
+    """True for an item that starts a quoted a.k.a. name whose closing quote is not in it."""
+    m = _AKA_OPEN_RE.match(item)
+    return m is not None and not (len(item) > m.end() and item[-1] in _QUOTES)
+
+
 def split_items(remarks: str) -> list[str]:
-    """Split a remark into its ``; ``-separated items, never inside a quoted a.k.a. name."""
+    """Split a remark into its ``; ``-separated items, never inside a quoted a.k.a. name.
+
+    Only an a.k.a./f.k.a./n.k.a. item opens a quote: apostrophes elsewhere are letters
+    (``POB Tall 'Afar, Iraq``, ``Said Jan 'Abd al-Salam``), and a quoted name may itself end
+    in one (``a.k.a. 'ABU AL-WAFA''``). An a.k.a. item whose quote never closes is kept as is.
+    """
     text = remarks.strip()
     if text.endswith("."):
         text = text[:-1]
+    pieces = [piece.strip() for piece in text.split(";")]
     items: list[str] = []
-    depth_quote = False
-    start = 0
     i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "'" and (i == 0 or not text[i - 1].isalpha() or depth_quote):
-            # an apostrophe inside a word (O'BRIEN) does not open a quote
-            if depth_quote:
-                nxt = text[i + 1] if i + 1 < len(text) else ""
-                if not nxt.isalpha():
-                    depth_quote = False
-            else:
-                depth_quote = True
-        elif ch == ";" and not depth_quote:
-            items.append(text[start:i].strip())
-            start = i + 1
+    while i < len(pieces):
+        item = pieces[i]
+        if _open_aka(item):
+            for j in range(i + 1, len(pieces)):
+                if pieces[j] and pieces[j][-1] in _QUOTES:
+                    item = "; ".join(pieces[i : j + 1])
+                    i = j
+                    break
+        items.append(item)
         i += 1
-    items.append(text[start:].strip())
     return [item for item in items if item]
 
 
