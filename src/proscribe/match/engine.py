@@ -164,12 +164,12 @@ class Matcher:
                     common.append((postings, value))
                     continue
                 id_chunks.append(postings)
-                weight_chunks.append(np.full(len(postings), value, dtype=np.float32))
+                weight_chunks.append(value)
         for key in joined_keys:
             postings = index.compounds.get(key)
             if postings is not None and len(postings) <= self.common_df:
                 id_chunks.append(postings)
-                weight_chunks.append(np.full(len(postings), index.max_weight, dtype=np.float32))
+                weight_chunks.append(index.max_weight)
         if not id_chunks:
             if not common:
                 return np.zeros(0, dtype=np.int32)
@@ -182,7 +182,7 @@ class Matcher:
                     base = narrowed
             return base[: self.cfg.candidates * 4]
         ids = np.concatenate(id_chunks) if len(id_chunks) > 1 else id_chunks[0]
-        weights = np.concatenate(weight_chunks) if len(weight_chunks) > 1 else weight_chunks[0]
+        weights = np.repeat(np.asarray(weight_chunks, dtype=np.float64), [len(c) for c in id_chunks])
         unique, inverse = np.unique(ids, return_inverse=True)
         scores = np.bincount(inverse, weights=weights)
         for postings, value in common:
@@ -198,36 +198,60 @@ class Matcher:
         return unique
 
     # -- scoring -----------------------------------------------------------------------------
-    def score_form(self, qtokens: list[QueryToken], query_joined: str, form_idx: int):
-        """Score one candidate list form against the query (tokens already resolved)."""
+    def score_form(self, qtokens: list[QueryToken], query_joined: str, form_idx: int, hits=None):
+        """Score one candidate list form against the query (tokens already resolved).
+
+        ``hits`` maps a vocabulary token id to the query tokens it is near: built once per query
+        form by :meth:`token_hits`, it makes pairing O(list tokens) instead of O(query x list).
+        """
         index = self.index
         ftokens = index.form_tokens[form_idx]
+        froles = index.form_roles[form_idx]
         ftexts = [index.tokens[t] for t in ftokens]
-        fweights = [index.weights[t] for t in ftokens]
-
-        def similarity(i: int, j: int) -> tuple[float, str] | None:
-            return qtokens[i].neighbours.get(ftokens[j])
-
+        if hits is None:
+            hits = self.token_hits(qtokens)
+        pairs: list[tuple[float, int, int, str]] = []
+        for j, tid in enumerate(ftokens):
+            found = hits.get(tid)
+            if found:
+                for sim, i, how in found:
+                    pairs.append((sim, i, j, how))
+        qtexts = [qt.text for qt in qtokens]
+        self._initial_pairs(qtexts, ftexts, froles, pairs)
         return self.align(
-            [qt.text for qt in qtokens], [qt.weight for qt in qtokens], [qt.role for qt in qtokens], query_joined,
-            ftexts, fweights, index.form_roles[form_idx], index.form_joined[form_idx], similarity,
+            qtexts, [qt.weight for qt in qtokens], [qt.role for qt in qtokens], query_joined,
+            ftexts, [index.weights[t] for t in ftokens], froles, index.form_joined[form_idx], pairs,
         )
 
-    def align(self, qtexts, qweights, qroles, query_joined, ftexts, fweights, froles, form_joined, similarity):
+    @staticmethod
+    def token_hits(qtokens: list[QueryToken]) -> dict[int, list[tuple[float, int, str]]]:
+        hits: dict[int, list[tuple[float, int, str]]] = {}
+        for i, qt in enumerate(qtokens):
+            for tid, (sim, how) in qt.neighbours.items():
+                hits.setdefault(tid, []).append((sim, i, how))
+        return hits
+
+    def _initial_pairs(self, qtexts, ftexts, froles, pairs) -> None:
+        """Initials align to the first letter of a full token, at a discount, either way round."""
+        sim = self.cfg.initial_similarity
+        for i, qtext in enumerate(qtexts):
+            if len(qtext) == 1:
+                for j, ftext in enumerate(ftexts):
+                    if froles[j] != LEGAL and ftext[0] == qtext and len(ftext) > 1:
+                        pairs.append((sim, i, j, "initial"))
+        for j, ftext in enumerate(ftexts):
+            if len(ftext) == 1 and froles[j] != LEGAL:
+                for i, qtext in enumerate(qtexts):
+                    if len(qtext) > 1 and qtext[0] == ftext:
+                        pairs.append((sim, i, j, "initial"))
+
+    def align(self, qtexts, qweights, qroles, query_joined, ftexts, fweights, froles, form_joined, pairs):
         """Align query tokens to list tokens one-to-one, best similarity first, and score.
 
+        ``pairs`` holds every (similarity, query index, list index, how) worth considering.
         Returns (score, alignment, query coverage, list coverage, method).
         """
         cfg = self.cfg
-        pairs: list[tuple[float, int, int, str]] = []
-        for i, qtext in enumerate(qtexts):
-            for j, ftext in enumerate(ftexts):
-                hit = similarity(i, j)
-                if hit is not None:
-                    pairs.append((hit[0], i, j, hit[1]))
-                elif froles[j] != LEGAL and ((len(qtext) == 1 and ftext[0] == qtext) or
-                                             (len(ftext) == 1 and len(qtext) > 1 and qtext[0] == ftext)):
-                    pairs.append((cfg.initial_similarity, i, j, "initial"))
         pairs.sort(reverse=True)
         used_q: set[int] = set()
         used_f: set[int] = set()
@@ -299,12 +323,15 @@ class Matcher:
                 fweights = [self.index.weight_of(t) for t in ftexts]
                 fjoined = "".join(t for t, r in zip(ftexts, fform.roles) if r != LEGAL)
 
-                def similarity(i, j, q=qform.tokens, f=ftexts):
-                    sim, how = token_similarity(q[i], f[j], cfg)
-                    return (sim, how) if sim > 0 else None
-
+                pairs = []
+                for i, qtext in enumerate(qform.tokens):
+                    for j, ftext in enumerate(ftexts):
+                        sim, how = token_similarity(qtext, ftext, cfg)
+                        if sim > 0:
+                            pairs.append((sim, i, j, how))
+                self._initial_pairs(list(qform.tokens), ftexts, fform.roles, pairs)
                 score = self.align(list(qform.tokens), qweights, list(qform.roles), qjoined, ftexts, fweights,
-                                   list(fform.roles), fjoined, similarity)[0]
+                                   list(fform.roles), fjoined, pairs)[0]
                 best = max(best, score)
         return best
 
@@ -334,14 +361,16 @@ class Matcher:
                 core = [qt for qt in qtokens if qt.role != LEGAL]
                 query_joined = "".join(qt.text for qt in core)
                 joined_keys = [a.text + b.text for a, b in zip(core, core[1:])] + [qt.text for qt in core if len(qt.text) >= 6]
+                hits = self.token_hits(qtokens)
+                form_entity = index.form_entity
                 for form_idx in self.candidates(qtokens, joined_keys).tolist():
-                    entity_idx = int(index.form_entity[form_idx])
+                    entity_idx = int(form_entity[form_idx])
                     record = index.entities[entity_idx]
                     if record.schema not in compatible:
                         continue
                     if allowed_entities is not None and not allowed_entities(record):
                         continue
-                    score, alignment, cov_q, cov_f, method = self.score_form(qtokens, query_joined, form_idx)
+                    score, alignment, cov_q, cov_f, method = self.score_form(qtokens, query_joined, form_idx, hits)
                     kind = int(index.form_kind[form_idx])
                     if kind == KIND_WEAK:
                         score *= cfg.weak_alias_factor
