@@ -185,6 +185,20 @@ def set_index(index: CompiledIndex) -> None:
         _cached = ("explicit", index)
 
 
+_matchers: dict[tuple[int, MatchConfig], Matcher] = {}
+
+
+def _matcher(index: CompiledIndex, cfg: MatchConfig) -> Matcher:
+    """One matcher per (index, configuration), so its token cache lives across queries."""
+    key = (id(index), cfg)
+    found = _matchers.get(key)
+    if found is None or found.index is not index:
+        if len(_matchers) > 8:
+            _matchers.clear()
+        found = _matchers[key] = Matcher(index, cfg)
+    return found
+
+
 # -- scoring ----------------------------------------------------------------------------------------
 
 def _date_evidence(query_dates: list[str], list_dates: tuple[str, ...], cfg: MatchConfig) -> tuple[float, str | None]:
@@ -261,7 +275,7 @@ def screen(
     index = index or get_index()
     cfg = (config or load_config()).with_threshold(threshold)
     limit = limit or cfg.limit
-    matcher = Matcher(index, cfg)
+    matcher = _matcher(index, cfg)
     wanted = set(datasets) if datasets else None
     allowed = (lambda record: record.dataset in wanted) if wanted else None
 

@@ -158,8 +158,8 @@ def test_passport_number_alone_is_review_never_block(screen_one):
 
 
 def test_a_matching_passport_raises_a_name_match(screen_one):
-    plain = screen_one("Hilarion del Rosario", "Person")
-    with_doc = screen_one("Hilarion del Rosario", "Person", passportNumber="AA780554")
+    plain = screen_one("Hilarion del Rosaro Santos", "Person")
+    with_doc = screen_one("Hilarion del Rosaro Santos", "Person", passportNumber="AA780554")
     entity = "un_sc_sanctions-QDi.244"
     assert _score(with_doc, entity) > _score(plain, entity)
 

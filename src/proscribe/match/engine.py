@@ -102,12 +102,25 @@ def token_similarity(a: str, b: str, cfg: MatchConfig) -> tuple[float, str]:
 
 
 class Matcher:
-    """Stateless over one index: safe to share between threads; cheap to create."""
+    """Matching over one index. Safe to share between threads (its only state is a cache of
+    query-token neighbourhoods, where a lost update costs a recomputation, nothing more)."""
+
+    #: Query tokens recur (given names, company words): their neighbourhoods are cached.
+    NEIGHBOUR_CACHE_SIZE = 200_000
 
     def __init__(self, index: CompiledIndex, cfg: MatchConfig):
         self.index = index
         self.cfg = cfg
         self.common_df = max(50, int(index.n_forms * COMMON_SHARE))
+        self._neighbour_cache: dict[str, dict[int, tuple[float, str]]] = {}
+
+    def cached_neighbours(self, token: str) -> dict[int, tuple[float, str]]:
+        found = self._neighbour_cache.get(token)
+        if found is None:
+            if len(self._neighbour_cache) >= self.NEIGHBOUR_CACHE_SIZE:
+                self._neighbour_cache.clear()
+            found = self._neighbour_cache[token] = self.neighbours(token)
+        return found
 
     # -- neighbours --------------------------------------------------------------------------
     def neighbours(self, token: str) -> dict[int, tuple[float, str]]:
@@ -144,7 +157,7 @@ class Matcher:
     def query_tokens(self, form: NameForm) -> list[QueryToken]:
         out = []
         for token, role in zip(form.tokens, form.roles):
-            neighbours = self.neighbours(token)
+            neighbours = self.cached_neighbours(token)
             out.append(QueryToken(token, role, self._query_weight(token, role, neighbours), neighbours))
         return out
 

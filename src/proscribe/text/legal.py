@@ -53,13 +53,15 @@ LEGAL_FORMS: dict[str, list[str]] = {
     "lf_arabic": ["wll", "w l l", "spc", "pjsc", "psc", "llc", "est", "establishment", "fzco"],
 }
 
-#: Words that name a kind of business rather than a business. Their weight is capped.
+#: Words that name a kind of business rather than a business. Their weight is capped. Sector
+#: words that tell businesses apart (bank, shipping, airlines) are deliberately not here: "Apple
+#: Bank" is not "Apple Inc".
 GENERIC_WORDS = frozenset(
     """group groups holding holdings trading trade traders international intl company companies enterprise
     enterprises industries industry industrial services service global general corporation investment
-    investments development management partners associates bank banking finance financial capital
+    investments development management partners associates
     technology technologies tech the and of for de la el al del des du di da und y et e van der den le les
-    shipping maritime import export imports exports commercial commerce network systems solutions
+    import export imports exports network systems solutions
     products product co import-export foundation association union organization organisation society
     center centre institute national state republic branch office representative office agency""".split()
 )

@@ -32,7 +32,8 @@ MAX_TOKENS = 16
 #: little when missing on the other side; LEGAL tokens are legal-form tags.
 CORE, MIDDLE, LEGAL = 0, 1, 2
 
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028-\u202e]")
+_INVISIBLE_RE = re.compile(r"[\u00ad\u200b-\u200f\u2060\ufeff]")  # soft hyphen, zero-width, BOM
 _ABBREV_DOT_RE = re.compile(r"(?<=\w)\.(?=\w)|(?<=\b\w)\.")
 _APOSTROPHE_RE = re.compile(r"[\u0027\u2018\u2019\u02bc\u02bb\u0060\u00b4]")
 _PATRONYMIC_RE = re.compile(r"(ovich|evich|ovna|evna|ovitch|ogly|oglu|kyzy|qizi|ovych|ivna)$")
@@ -49,7 +50,9 @@ class NameForm:
 
 
 def clean(text: str) -> str:
-    """Remove control and zero-width characters, normalise Unicode (NFKC), cap the length."""
+    """Remove zero-width characters, turn control characters into spaces, normalise Unicode
+    (NFKC), cap the length."""
+    text = _INVISIBLE_RE.sub("", text)
     text = _CONTROL_RE.sub(" ", text)
     text = unicodedata.normalize("NFKC", text)
     return text[:MAX_NAME_CHARS].strip()
