@@ -33,8 +33,9 @@ from proscribe.text import scripts
 from proscribe.text.identifiers import normalise_identifier
 from proscribe.text.legal import GENERIC_WORDS, LEGAL_FORM_WEIGHT
 from proscribe.text.names import LEGAL, name_forms
+from proscribe.text.variants import VARIANT_GROUPS
 
-INDEX_VERSION = 4
+INDEX_VERSION = 6
 
 #: Form kinds, from strongest to weakest.
 KIND_NAME, KIND_ALIAS, KIND_PREVIOUS, KIND_WEAK = 0, 1, 2, 3
@@ -78,6 +79,7 @@ class CompiledIndex:
     form_roles: list[tuple[int, ...]] = field(default_factory=list)
     form_joined: list[str] = field(default_factory=list)
     form_norm: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    form_letters: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))  # first-letter bits
     # vocabulary
     vocab: dict[str, int] = field(default_factory=dict)
     tokens: list[str] = field(default_factory=list)
@@ -87,6 +89,7 @@ class CompiledIndex:
     deletes: dict[str, tuple[int, ...]] = field(default_factory=dict)
     skeletons: dict[str, tuple[int, ...]] = field(default_factory=dict)
     prefixes: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    variants: dict[int, tuple[int, ...]] = field(default_factory=dict)  # variant group -> token ids
     identifiers: dict[str, list[tuple[int, str, bool, bool, str]]] = field(default_factory=dict)
     max_weight: float = 10.0
     n_forms: int = 0
@@ -188,13 +191,20 @@ def build_index(entities_by_dataset: dict[str, list[Entity]], snapshots: dict[st
     index.compounds = {key: np.asarray(sorted(set(forms)), dtype=np.int32) for key, forms in compound_forms.items()}
 
     norms = []
+    letters = []
     for tokens, roles in raw_forms:
+        mask = 0
+        for token, role in zip(tokens, roles):
+            if role != LEGAL and "a" <= token[0] <= "z":
+                mask |= 1 << (ord(token[0]) - 97)
+        letters.append(mask)
         ids = tuple(index.vocab[t] for t in tokens)
         index.form_tokens.append(ids)
         index.form_roles.append(roles)
         index.form_joined.append("".join(t for t, r in zip(tokens, roles) if r != LEGAL))
         norms.append(math.sqrt(sum(index.weights[i] for i, r in zip(ids, roles) if r != LEGAL) or 1.0))
     index.form_norm = np.asarray(norms, dtype=np.float32)
+    index.form_letters = np.asarray(letters, dtype=np.uint32)
 
     # neighbour maps
     deletes: dict[str, list[int]] = defaultdict(list)
@@ -211,6 +221,11 @@ def build_index(entities_by_dataset: dict[str, list[Entity]], snapshots: dict[st
             skeletons[skeleton].append(tid)
         for size in range(MIN_PREFIX, min(MAX_PREFIX, len(token) - 1) + 1):
             prefixes[token[:size]].append(tid)
+    variants: dict[int, list[int]] = defaultdict(list)
+    for token, tid in index.vocab.items():
+        for group in VARIANT_GROUPS.get(token, ()):
+            variants[group].append(tid)
+    index.variants = {k: tuple(v) for k, v in variants.items()}
     index.deletes = {k: tuple(v) for k, v in deletes.items()}
     index.skeletons = {k: tuple(v) for k, v in skeletons.items()}
     index.prefixes = {k: tuple(v) for k, v in prefixes.items() if len(v) <= MAX_PREFIX_EXPANSION}

@@ -20,6 +20,7 @@ class MatchConfig:
     prefix_similarity: float
     initial_similarity: float
     skeleton_similarity: float
+    variant_similarity: float
     min_token_similarity: float
     unmatched_middle_share: float
     unmatched_legal_share: float
@@ -27,6 +28,7 @@ class MatchConfig:
     joined_discount: float
     weak_alias_factor: float
     previous_name_factor: float
+    min_list_evidence: float
     candidates: int
     birth_date_exact_bonus: float
     birth_year_match_bonus: float

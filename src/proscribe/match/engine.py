@@ -30,6 +30,7 @@ from proscribe.match.config import MatchConfig
 from proscribe.model import COMPATIBLE_SCHEMATA
 from proscribe.text import scripts
 from proscribe.text.names import CORE, LEGAL, MIDDLE, NameForm, name_forms
+from proscribe.text.variants import VARIANT_GROUPS, are_variants
 
 #: A token this common fetches candidates only when the query has no rarer token.
 COMMON_SHARE = 0.02
@@ -96,6 +97,8 @@ def token_similarity(a: str, b: str, cfg: MatchConfig) -> tuple[float, str]:
                 best, how = cfg.skeleton_similarity, "sounds alike"
     if len(a) >= 4 and len(b) > len(a) and b.startswith(a) and cfg.prefix_similarity > best:
         best, how = cfg.prefix_similarity, "abbreviation"
+    if best < cfg.variant_similarity and are_variants(a, b):
+        best, how = cfg.variant_similarity, "known variant"
     if best < cfg.min_token_similarity:
         return 0.0, ""
     return best, how
@@ -129,7 +132,13 @@ class Matcher:
         tid = index.vocab.get(token)
         if tid is not None:
             found[tid] = (1.0, "exact")
-        if token.startswith("lf_") or len(token) < 3:
+        if token.startswith("lf_"):
+            return found
+        if len(token) < 3:
+            for group in VARIANT_GROUPS.get(token, ()):
+                for cid in index.variants.get(group, ()):
+                    if cid not in found:
+                        found[cid] = (cfg.variant_similarity, "known variant")
             return found
         candidates: set[int] = set(index.deletes.get(token, ()))
         if len(token) >= 4:
@@ -145,6 +154,8 @@ class Matcher:
                 skeleton_ids = index.skeletons.get(skeleton, ())
                 if len(skeleton_ids) <= 80:
                     candidates.update(skeleton_ids)
+        for group in VARIANT_GROUPS.get(token, ()):
+            candidates.update(index.variants.get(group, ()))
         tokens = index.tokens
         for cid in candidates:
             if cid in found:
@@ -163,27 +174,43 @@ class Matcher:
 
     # -- candidates --------------------------------------------------------------------------
     def candidates(self, qtokens: list[QueryToken], joined_keys: list[str]) -> np.ndarray:
+        """The forms worth scoring: those sharing the most query weight relative to their own.
+
+        Each query token counts once per form (its best neighbour in that form), so a form does
+        not rise by matching several spellings of one query token. Very common tokens only add
+        to forms found otherwise, or, when nothing else is found, are intersected.
+        """
         index = self.index
-        id_chunks: list[np.ndarray] = []
-        weight_chunks: list[np.ndarray] = []
+        chunks: list[tuple[np.ndarray, np.ndarray]] = []
         common: list[tuple[np.ndarray, float]] = []
         for qt in qtokens:
             if qt.role == LEGAL or len(qt.text) == 1:
                 continue
+            ids_list: list[np.ndarray] = []
+            values: list[float] = []
             for tid, (sim, _) in qt.neighbours.items():
                 postings = index.postings[tid]
                 value = sim * index.weights[tid]
                 if len(postings) > self.common_df:
                     common.append((postings, value))
                     continue
-                id_chunks.append(postings)
-                weight_chunks.append(value)
+                ids_list.append(postings)
+                values.append(value)
+            if not ids_list:
+                continue
+            if len(ids_list) == 1:
+                chunks.append((ids_list[0], np.full(len(ids_list[0]), values[0])))
+                continue
+            ids = np.concatenate(ids_list)
+            weights = np.repeat(np.asarray(values), [len(c) for c in ids_list])
+            order = np.argsort(-weights, kind="stable")
+            ids, first = np.unique(ids[order], return_index=True)
+            chunks.append((ids, weights[order][first]))
         for key in joined_keys:
             postings = index.compounds.get(key)
             if postings is not None and len(postings) <= self.common_df:
-                id_chunks.append(postings)
-                weight_chunks.append(index.max_weight)
-        if not id_chunks:
+                chunks.append((postings, np.full(len(postings), index.max_weight)))
+        if not chunks:
             if not common:
                 return np.zeros(0, dtype=np.int32)
             # Only common tokens: intersect them rather than fetching thousands of forms.
@@ -194,17 +221,28 @@ class Matcher:
                 if len(narrowed):
                     base = narrowed
             return base[: self.cfg.candidates * 4]
-        ids = np.concatenate(id_chunks) if len(id_chunks) > 1 else id_chunks[0]
-        weights = np.repeat(np.asarray(weight_chunks, dtype=np.float64), [len(c) for c in id_chunks])
-        unique, inverse = np.unique(ids, return_inverse=True)
-        scores = np.bincount(inverse, weights=weights)
+        if len(chunks) == 1:
+            unique, scores = chunks[0][0], chunks[0][1].copy()
+        else:
+            ids = np.concatenate([c[0] for c in chunks])
+            weights = np.concatenate([c[1] for c in chunks])
+            unique, inverse = np.unique(ids, return_inverse=True)
+            scores = np.bincount(inverse, weights=weights)
         for postings, value in common:
             hit = np.isin(unique, postings, assume_unique=True)
             scores[hit] += value
         # Rank by shared weight relative to the form's own weight, so long names sharing one
         # common word do not crowd out a short name that is fully covered.
         scores = scores / index.form_norm[unique]
-        keep = self.cfg.candidates
+        initials = [qt.text for qt in qtokens if len(qt.text) == 1 and "a" <= qt.text <= "z"]
+        if initials:
+            # Initials fetch nothing themselves; prefer forms that have a word for each of them.
+            mask = 0
+            for letter in initials:
+                mask |= 1 << (ord(letter) - 97)
+            has_all = (index.form_letters[unique] & np.uint32(mask)) == mask
+            scores[has_all] += scores.max()
+        keep = self.cfg.candidates * (2 if initials else 1)
         if len(unique) > keep:
             top = np.argpartition(-scores, keep)[:keep]
             return unique[top]
@@ -301,22 +339,39 @@ class Matcher:
                     matched_f += fweights[j]
                     alignment.append((f"{qtexts[i]} {qtexts[i + 1]}", ftext, 1.0, "joined"))
                     break
-        total_q = sum(w if i in used_q else w * self._unmatched_share(qroles[i]) for i, w in enumerate(qweights))
-        total_f = sum(w if j in used_f else w * self._unmatched_share(froles[j]) for j, w in enumerate(fweights))
+        # A middle name missing on one side is an omission and costs little; different middle
+        # names on both sides (Ivanovich vs Viktorovich) are a contradiction and cost in full.
+        left_q = any(i not in used_q and qroles[i] != LEGAL for i in range(len(qtexts)))
+        left_f = any(j not in used_f and froles[j] != LEGAL for j in range(len(ftexts)))
+        conflict = left_q and left_f
+        total_q = sum(w if i in used_q else w * self._unmatched_share(qroles[i], conflict)
+                      for i, w in enumerate(qweights))
+        total_f = sum(w if j in used_f else w * self._unmatched_share(froles[j], conflict)
+                      for j, w in enumerate(fweights))
         cov_q = min(1.0, matched_q / total_q) if total_q > 0 else 0.0
         cov_f = min(1.0, matched_f / total_f) if total_f > 0 else 0.0
         score = (cov_q**cfg.query_exponent) * (cov_f**cfg.list_exponent) if cov_q > 0 and cov_f > 0 else 0.0
+        # A list name made only of common words (an alias "MOHAMED") identifies nobody: the
+        # evidence it gives grows with the rarity weight actually matched.
+        if 0 < matched_f < cfg.min_list_evidence:
+            score *= (matched_f / cfg.min_list_evidence) ** 0.5
         method = "tokens"
-        if query_joined and form_joined and len(form_joined) >= 6 and abs(len(query_joined) - len(form_joined)) <= 3:
+        if (
+            query_joined
+            and form_joined
+            and len(form_joined) >= 6
+            and abs(len(query_joined) - len(form_joined)) <= 3
+            and sum(r != LEGAL for r in qroles) != sum(r != LEGAL for r in froles)
+        ):
             whole = fuzz_ratio(query_joined, form_joined) / 100.0
             if whole >= cfg.joined_min_ratio and whole * cfg.joined_discount > score:
                 score = whole * cfg.joined_discount
                 method = "whole name without spaces"
         return min(score, 1.0), alignment, cov_q, cov_f, method
 
-    def _unmatched_share(self, role: int) -> float:
+    def _unmatched_share(self, role: int, conflict: bool = False) -> float:
         if role == MIDDLE:
-            return self.cfg.unmatched_middle_share
+            return 1.0 if conflict else self.cfg.unmatched_middle_share
         if role == LEGAL:
             return self.cfg.unmatched_legal_share
         return 1.0
@@ -373,7 +428,7 @@ class Matcher:
                     continue
                 core = [qt for qt in qtokens if qt.role != LEGAL]
                 query_joined = "".join(qt.text for qt in core)
-                joined_keys = [a.text + b.text for a, b in zip(core, core[1:])] + [qt.text for qt in core if len(qt.text) >= 6]
+                joined_keys = [a.text + b.text for a, b in zip(core, core[1:])] + [qt.text for qt in core if len(qt.text) >= 4]
                 hits = self.token_hits(qtokens)
                 form_entity = index.form_entity
                 for form_idx in self.candidates(qtokens, joined_keys).tolist():

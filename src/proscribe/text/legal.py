@@ -29,11 +29,14 @@ LEGAL_FORMS: dict[str, list[str]] = {
         "llc", "l l c", "limited liability company", "limited liability co", "limited liability partnership",
         "llp", "lp", "limited partnership", "fz llc", "fzllc", "fze", "fzco", "fzc", "dmcc",
         "obshchestvo s ogranichennoy otvetstvennostyu", "obshchestvo s ogranichennoi otvetstvennostiu",
+        "free zone establishment", "free zone company", "free zone enterprise", "fz co", "fz e",
         "ooo", "tov", "too", "mchj", "mas uliyati cheklangan jamiyati",
     ],
     "lf_jsc": [
         "jsc", "joint stock company", "joint stock co", "pjsc", "ojsc", "cjsc", "ojsc", "zao", "oao", "pao", "ao",
         "public joint stock company", "open joint stock company", "closed joint stock company",
+        "open joint stock", "closed joint stock", "public joint stock", "joint stock", "joint stock co",
+        "otkrytoe aktsionernoe obshchestvo", "zakrytoe aktsionernoe obshchestvo",
         "aktsionernoe obshchestvo", "aktsionernoye obshchestvo", "publichnoe aktsionernoe obshchestvo",
         "zakrytoe aktsionernoe obshchestvo", "otkrytoe aktsionernoe obshchestvo", "pat", "prat", "at",
         "sc", "psc", "ojs",
@@ -41,6 +44,7 @@ LEGAL_FORMS: dict[str, list[str]] = {
     "lf_gmbh": ["gmbh", "gesellschaft mit beschrankter haftung", "mbh", "gmbh co kg", "ug", "kg", "ohg", "ag",
                 "aktiengesellschaft", "se"],
     "lf_sa": ["sa", "s a", "sociedad anonima", "societe anonyme", "sa de cv", "s a de c v", "sab de cv",
+              "sociedad anonima de capital variable", "de cv", "sa cv", "s de rl de cv", "s de rl",
               "sas", "sarl", "sl", "srl", "spa", "sapi de cv", "sociedad de responsabilidad limitada",
               "societe a responsabilite limitee", "sal", "sae", "saog", "saoc", "sak", "sac", "eirl", "ltda"],
     "lf_bv": ["bv", "nv", "besloten vennootschap", "naamloze vennootschap", "vof"],
@@ -93,30 +97,66 @@ LEGAL_FORM_WEIGHT = 0.15
 
 
 def tag_legal_forms(tokens: list[str]) -> list[str]:
-    """Replace legal-form phrases by their canonical tag token, longest phrase first.
+    """Replace legal-form phrases by their canonical tag token, covering as many tokens as
+    possible (so ``company limited liability partnership`` is one LLP, not ``company limited``
+    followed by two stray words).
 
     ``['integrity', 'technology', 'company', 'limited']`` -> ``['integrity', 'technology', 'lf_ltd']``.
     A name made of legal forms only (``CORP``, ``LLC``) becomes tags only, and the matcher never
     matches on tags alone.
     """
+    n = len(tokens)
+    # best[i] = (tokens covered by legal forms in tokens[i:], -phrases used, plan)
+    best: list[tuple[int, int, list[tuple[int, str | None]]]] = [(0, 0, [])] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        covered, phrases, plan = best[i + 1]
+        choice = (covered, phrases, [(1, None), *plan])
+        for size in range(1, min(_LEGAL_LONGEST, n - i) + 1):
+            tag = _LEGAL_TABLE.get(tuple(tokens[i : i + size]))
+            if tag is None:
+                continue
+            c2, p2, plan2 = best[i + size]
+            candidate = (c2 + size, p2 - 1, [(size, tag), *plan2])
+            if candidate[:2] > choice[:2]:
+                choice = candidate
+        best[i] = choice
     out: list[str] = []
     i = 0
-    n = len(tokens)
-    while i < n:
-        matched = False
-        for size in range(min(_LEGAL_LONGEST, n - i), 0, -1):
-            key = tuple(tokens[i : i + size])
-            tag = _LEGAL_TABLE.get(key)
-            if tag is not None:
-                out.append(tag)
-                i += size
-                matched = True
-                break
-        if not matched:
-            out.append(tokens[i])
-            i += 1
+    for size, tag in best[0][2]:
+        out.append(tag if tag is not None else tokens[i])
+        i += size
     return out
 
 
 def is_legal_form(token: str) -> bool:
     return token.startswith("lf_")
+
+
+#: Business abbreviations, expanded on both sides before comparison (case-insensitive, whole
+#: words, after dots are dropped: ``Mfg.`` -> ``mfg`` -> ``manufacturing``).
+ABBREVIATIONS: dict[str, str] = {
+    "mfg": "manufacturing", "mfrs": "manufacturers", "mfr": "manufacturer", "shpg": "shipping",
+    "eqpt": "equipment", "equip": "equipment", "trdg": "trading", "natl": "national", "comml": "commercial",
+    "engg": "engineering", "intl": "international", 
+    "mgmt": "management", "mgt": "management", "svcs": "services", "svc": "service",
+    "devt": "development", "elec": "electronics", "govt": "government", "assn": "association",
+    "assoc": "association", "bros": "brothers", "dept": "department", "univ": "university",
+    "inst": "institute", "ctr": "center", "cntr": "center", "grp": "group", "hldgs": "holdings",
+    "hldg": "holding", "invt": "investment", "invest": "investment", "pharma": "pharmaceutical",
+    "chem": "chemical", "constr": "construction", "transp": "transport", "bk": "bank", "ind": "industries",
+    "indus": "industries", "inds": "industries", "ents": "enterprises", "tech": "technology", "techs": "technologies", "petrochem": "petrochemical", "sci": "scientific",
+    "prod": "production", "prods": "products", "mach": "machinery", "navig": "navigation",
+    "nav": "navigation", "agcy": "agency", "co-op": "cooperative",
+    "coop": "cooperative", "fdn": "foundation", "acad": "academy", "org": "organization",
+    "res": "research", "gen": "general", "sys": "systems", "invs": "investments", "indl": "industrial",
+    "avn": "aviation", "entpr": "enterprise", "mktg": "marketing",
+    "dist": "distribution", "distr": "distribution", "telecom": "telecommunications",
+}
+_ABBREV_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, ABBREVIATIONS), key=len, reverse=True)) + r")\b",
+                        re.IGNORECASE)
+
+
+def expand_abbreviations(text: str) -> str:
+    """``Korea Samjong Shpg`` -> ``Korea Samjong shipping``: standard business abbreviations
+    spelled out, so the abbreviated and the full form of a list name compare as equals."""
+    return _ABBREV_RE.sub(lambda m: ABBREVIATIONS[m.group(0).lower()], text)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from proscribe.text import scripts
-from proscribe.text.legal import HONORIFICS, tag_legal_forms
+from proscribe.text.legal import HONORIFICS, expand_abbreviations, tag_legal_forms
 
 MAX_NAME_CHARS = 300
 MAX_TOKENS = 16
@@ -58,10 +58,12 @@ def clean(text: str) -> str:
     return text[:MAX_NAME_CHARS].strip()
 
 
-def _prepare(text: str) -> str:
-    text = _ABBREV_DOT_RE.sub("", text)
+def _prepare(text: str, is_person: bool = False) -> str:
+    """Punctuation that changes tokens: in a person's name dots separate initials (``A.H.`` ->
+    ``A H``); elsewhere they join abbreviations (``d.o.o.`` -> ``doo``). Apostrophes join."""
+    text = text.replace(".", " ") if is_person else _ABBREV_DOT_RE.sub("", text)
     text = _APOSTROPHE_RE.sub("", text)
-    return text
+    return expand_abbreviations(text) if not is_person else text
 
 
 @lru_cache(maxsize=200_000)
@@ -83,8 +85,11 @@ def name_forms(name: str, schema: str = "LegalEntity") -> tuple[NameForm, ...]:
             parts = [surname or given]
     else:
         parts = [text]
+    # Chinese and Korean given names romanise to separate syllables ("chen wen bo"): none of
+    # them is a middle name that may go missing.
+    syllabic = bool(scripts.detect_scripts(text) & {"Han", "Hangul"})
     # Romanise each part; combine the per-part alternatives (bounded).
-    alternatives: list[list[str]] = [scripts.latin_forms(_prepare(part))[:4] or [""] for part in parts]
+    alternatives: list[list[str]] = [scripts.latin_forms(_prepare(part, is_person))[:4] or [""] for part in parts]
     combos: list[str] = [""]
     for options in alternatives:
         combos = [f"{prefix} {option}".strip() for prefix in combos for option in options][:6]
@@ -95,8 +100,10 @@ def name_forms(name: str, schema: str = "LegalEntity") -> tuple[NameForm, ...]:
         if not tokens:
             continue
         if is_person or schema == "LegalEntity":
-            kept = [t for t in tokens if t not in HONORIFICS]
-            tokens = kept or tokens
+            # Titles precede names ("Sheikh Mohammed", "Dr. Ayman"); a title-like word at the
+            # end is a surname ("M.N. SHEIKH") and stays.
+            while len(tokens) > 1 and tokens[0] in HONORIFICS:
+                tokens = tokens[1:]
         if not is_person:
             tokens = tag_legal_forms(tokens)
         tokens = tokens[:MAX_TOKENS]
@@ -104,7 +111,7 @@ def name_forms(name: str, schema: str = "LegalEntity") -> tuple[NameForm, ...]:
         if key in seen:
             continue
         seen.add(key)
-        forms.append(NameForm(key, _roles(tokens, is_person, surname_first)))
+        forms.append(NameForm(key, _roles(tokens, is_person and not syllabic, surname_first)))
     return tuple(forms)
 
 

@@ -357,6 +357,11 @@ def _skeleton_word(word: str) -> str:
     word = "".join(c for c in word if c.isalpha())
     if not word:
         return ""
+    # Slavic surname endings as French/German/Polish spellings write them: -off/-eff/-ow -> -ov/-ev.
+    if len(word) > 4 and word.endswith(("off", "eff")):
+        word = word[:-2] + "v"
+    elif len(word) > 4 and word.endswith(("ow", "ew")):
+        word = word[:-1] + "v"
     word = word.replace("x", "ks")
     word = _SK_DIGRAPHS.sub(lambda m: _SK_DIGRAPH_MAP[m.group(0)], word)
     word = word.translate(_SK_SINGLES)
