@@ -149,7 +149,8 @@ ABBREVIATIONS: dict[str, str] = {
     "nav": "navigation", "agcy": "agency", "co-op": "cooperative",
     "coop": "cooperative", "fdn": "foundation", "acad": "academy", "org": "organization",
     "res": "research", "gen": "general", "sys": "systems", "invs": "investments", "indl": "industrial",
-    "avn": "aviation", "entpr": "enterprise", "mktg": "marketing",
+    "avn": "aviation", "entpr": "enterprise", "internat": "international", "genl": "general",
+    "bldg": "building", "eng": "engineering", "mktg": "marketing",
     "dist": "distribution", "distr": "distribution", "telecom": "telecommunications",
 }
 _ABBREV_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, ABBREVIATIONS), key=len, reverse=True)) + r")\b",

@@ -49,12 +49,21 @@ class NameForm:
         return " ".join(self.tokens)
 
 
+#: Arabic-script letters written interchangeably (Persian/Urdu forms, final-ya, tatweel).
+_ARABIC_VARIANTS = str.maketrans({
+    "\u0649": "\u064a",  # alif maqsura -> ya
+    "\u06cc": "\u064a",  # Persian ye -> ya
+    "\u06a9": "\u0643",  # Persian kaf -> kaf
+    "\u0640": None,  # tatweel
+})
+
+
 def clean(text: str) -> str:
     """Remove zero-width characters, turn control characters into spaces, normalise Unicode
     (NFKC), cap the length."""
     text = _INVISIBLE_RE.sub("", text)
     text = _CONTROL_RE.sub(" ", text)
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text).translate(_ARABIC_VARIANTS)
     return text[:MAX_NAME_CHARS].strip()
 
 
