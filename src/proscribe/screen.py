@@ -67,6 +67,7 @@ class Query:
     birth_dates: list[str]
     countries: set[str]
     identifiers: list[tuple[str, str, str]]  # (property, type, value)
+    gender: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -123,7 +124,9 @@ def parse_query(data: Any, position: str = "query") -> Query:
             code = normalise_country(value)
             if code:
                 countries.add(code)
-    return Query(str(qid), schema, names, clean_props.get("birthDate", []), countries, identifiers, data)
+    genders = {g.lower() for g in clean_props.get("gender", []) if g.lower() in ("male", "female")}
+    gender = genders.pop() if len(genders) == 1 else None
+    return Query(str(qid), schema, names, clean_props.get("birthDate", []), countries, identifiers, gender=gender, raw=data)
 
 
 # -- index lifecycle --------------------------------------------------------------------------------
@@ -369,6 +372,11 @@ def _result(cand: _Candidate, record: EntityRecord, q: Query, index: CompiledInd
         delta, why = _country_evidence(q.countries, record, cfg)
         if why:
             adjustments.append({"feature": "country", "delta": delta, "detail": why})
+            score += delta
+        if q.gender and record.genders and q.gender not in record.genders:
+            delta = -cfg.gender_mismatch_penalty
+            adjustments.append({"feature": "gender", "delta": delta,
+                                "detail": f"gender {q.gender} differs from listed {', '.join(sorted(record.genders))}"})
             score += delta
     if cand.id_hits:
         strong_hits = [h for h in cand.id_hits if h["strong"]]

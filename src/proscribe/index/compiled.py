@@ -33,9 +33,9 @@ from proscribe.text import scripts
 from proscribe.text.identifiers import normalise_identifier
 from proscribe.text.legal import GENERIC_WORDS, LEGAL_FORM_WEIGHT
 from proscribe.text.names import LEGAL, name_forms
-from proscribe.text.variants import VARIANT_GROUPS
+from proscribe.text.variants import VARIANT_GROUPS, spelling_key
 
-INDEX_VERSION = 6
+INDEX_VERSION = 8
 
 #: Form kinds, from strongest to weakest.
 KIND_NAME, KIND_ALIAS, KIND_PREVIOUS, KIND_WEAK = 0, 1, 2, 3
@@ -63,6 +63,7 @@ class EntityRecord:
     countries: frozenset[str]
     snapshot_id: int
     listing_dates: tuple[str, ...] = ()
+    genders: frozenset[str] = frozenset()
     derived: dict | None = None  # set for entities blocked through ownership/control
 
 
@@ -90,6 +91,7 @@ class CompiledIndex:
     skeletons: dict[str, tuple[int, ...]] = field(default_factory=dict)
     prefixes: dict[str, tuple[int, ...]] = field(default_factory=dict)
     variants: dict[int, tuple[int, ...]] = field(default_factory=dict)  # variant group -> token ids
+    spellings: dict[str, tuple[int, ...]] = field(default_factory=dict)  # spelling key -> token ids
     identifiers: dict[str, list[tuple[int, str, bool, bool, str]]] = field(default_factory=dict)
     max_weight: float = 10.0
     n_forms: int = 0
@@ -226,6 +228,11 @@ def build_index(entities_by_dataset: dict[str, list[Entity]], snapshots: dict[st
         for group in VARIANT_GROUPS.get(token, ()):
             variants[group].append(tid)
     index.variants = {k: tuple(v) for k, v in variants.items()}
+    spellings: dict[str, list[int]] = defaultdict(list)
+    for token, tid in index.vocab.items():
+        if len(token) >= 4 and not token.startswith("lf_"):
+            spellings[spelling_key(token)].append(tid)
+    index.spellings = {k: tuple(v) for k, v in spellings.items()}
     index.deletes = {k: tuple(v) for k, v in deletes.items()}
     index.skeletons = {k: tuple(v) for k, v in skeletons.items()}
     index.prefixes = {k: tuple(v) for k, v in prefixes.items() if len(v) <= MAX_PREFIX_EXPANSION}
@@ -248,4 +255,5 @@ def _record(entity: Entity, snapshot_id: int) -> EntityRecord:
         countries=frozenset(c.lower() for c in countries if c and len(c) <= 6),
         snapshot_id=snapshot_id,
         listing_dates=listing,
+        genders=frozenset(g.lower() for g in entity.get("gender") if g.lower() in ("male", "female")),
     )

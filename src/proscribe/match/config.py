@@ -35,6 +35,7 @@ class MatchConfig:
     birth_date_mismatch_penalty: float
     country_match_bonus: float
     country_mismatch_penalty: float
+    gender_mismatch_penalty: float
     schema_mismatch: str
     strong_score: float
     weak_bonus: float

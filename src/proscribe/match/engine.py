@@ -29,8 +29,8 @@ from proscribe.index.compiled import KIND_LABEL, KIND_PREVIOUS, KIND_WEAK, Compi
 from proscribe.match.config import MatchConfig
 from proscribe.model import COMPATIBLE_SCHEMATA
 from proscribe.text import scripts
-from proscribe.text.names import CORE, LEGAL, MIDDLE, NameForm, name_forms
-from proscribe.text.variants import VARIANT_GROUPS, are_variants
+from proscribe.text.names import _PATRONYMIC_RE, CORE, LEGAL, MIDDLE, NameForm, name_forms
+from proscribe.text.variants import VARIANT_GROUPS, are_variants, spelling_key
 
 #: A token this common fetches candidates only when the query has no rarer token.
 COMMON_SHARE = 0.02
@@ -88,17 +88,25 @@ def token_similarity(a: str, b: str, cfg: MatchConfig) -> tuple[float, str]:
             best, how = 1.0 - dist / (longest + 1.5), f"{dist} edit{'s' if dist > 1 else ''}"
         if (
             shortest >= 4
-            and dist <= longest // 2
+            and dist <= min(longest // 2, allowed + 1)
             and (a[0] == b[0] or (a[0] in "aeiouy" and b[0] in "aeiouy"))
             and cfg.skeleton_similarity > best
         ):
             ska = scripts.consonant_skeleton(a)
             if len(ska) >= 3 and ska == scripts.consonant_skeleton(b):
                 best, how = cfg.skeleton_similarity, "sounds alike"
-    if len(a) >= 4 and len(b) > len(a) and b.startswith(a) and cfg.prefix_similarity > best:
+    if (
+        len(a) >= 4
+        and len(b) > len(a)
+        and b.startswith(a)
+        and cfg.prefix_similarity > best
+        and not _PATRONYMIC_RE.search(b)  # Ivan is not short for Ivanovich
+    ):
         best, how = cfg.prefix_similarity, "abbreviation"
     if best < cfg.variant_similarity and are_variants(a, b):
         best, how = cfg.variant_similarity, "known variant"
+    if best < cfg.skeleton_similarity and shortest >= 4 and spelling_key(a) == spelling_key(b):
+        best, how = cfg.skeleton_similarity, "spelling variant"
     if best < cfg.min_token_similarity:
         return 0.0, ""
     return best, how
@@ -156,6 +164,8 @@ class Matcher:
                     candidates.update(skeleton_ids)
         for group in VARIANT_GROUPS.get(token, ()):
             candidates.update(index.variants.get(group, ()))
+        if len(token) >= 4:
+            candidates.update(index.spellings.get(spelling_key(token), ()))
         tokens = index.tokens
         for cid in candidates:
             if cid in found:

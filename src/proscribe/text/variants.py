@@ -9,6 +9,8 @@ list words of its group as candidates. Data, not logic: extend the groups as cas
 
 from __future__ import annotations
 
+import re
+
 _GROUPS_TEXT = """
 ri rhee lee yi rhie li
 pak park bak pahk
@@ -109,3 +111,27 @@ VARIANT_GROUPS: dict[str, frozenset[int]] = _build()
 def are_variants(a: str, b: str) -> bool:
     ga = VARIANT_GROUPS.get(a)
     return bool(ga and ga & VARIANT_GROUPS.get(b, frozenset()))
+
+
+_SPELLING_RULES = [
+    (re.compile(r"(?<=[a-z]{3})(o|e)ff$"), r"\1v"),  # Popoff -> popov, Guseff -> gusev
+    (re.compile(r"(?<=[a-z]{3})(o|e)w$"), r"\1v"),  # Ivanow -> ivanov
+    (re.compile(r"kh"), "h"),  # Khamis / Hamis, Achmed handled below
+    (re.compile(r"(?<=[aeiou])ch(?=[mdt])"), "h"),  # Achmed -> ahmed
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"dzh|dj"), "j"),
+    (re.compile(r"ou|oo"), "u"),
+    (re.compile(r"ee|ie$"), "i"),
+    (re.compile(r"y"), "i"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"(.)\1+"), r"\1"),
+]
+
+
+def spelling_key(token: str) -> str:
+    """A key under which common romanisation spellings of one word agree, vowels kept:
+    ``popoff``/``popov``, ``achmed``/``ahmed``, ``youssef``/``yusef``, ``sheremetyev``/
+    ``sheremetiev``. Coarser than the word, finer than a consonant skeleton."""
+    for pattern, replacement in _SPELLING_RULES:
+        token = pattern.sub(replacement, token)
+    return token
