@@ -135,9 +135,36 @@ _lock = threading.Lock()
 _cached: tuple[str, CompiledIndex] | None = None
 
 
-def _signature(current: dict) -> str:
+def _signature(current: dict, derived_state: str) -> str:
     text = "|".join(f"{d}:{s.id}:{s.source_sha256}" for d, s in sorted(current.items()))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{text}|{derived_state}".encode()).hexdigest()[:16]
+
+
+def _derived_state() -> str:
+    """A fingerprint of the stored ownership-derived designations (empty when there are none)."""
+    from sqlalchemy import func, select
+
+    from proscribe.ownership.store import derived_table
+    from proscribe.store.db import connect
+
+    with connect().connect() as conn:
+        count, latest = conn.execute(
+            select(func.count(), func.max(derived_table.c.computed_at)).select_from(derived_table)
+        ).one()
+    return f"{count}:{latest}" if count else ""
+
+
+def _derived_entities() -> tuple[list, dict]:
+    """Entities blocked through ownership or control, under every regime computed."""
+    from proscribe.ownership import derived_entities
+    from proscribe.ownership.regime import REGIME_NAMES
+
+    entities = []
+    for regime in REGIME_NAMES:
+        entities.extend(derived_entities(regime))
+    summary = {"id": 0, "published": None, "sha256": "", "reconstructed": False,
+               "label": f"derived_ownership ({len(entities)} derived designations)"}
+    return entities, summary
 
 
 def get_index(*, rebuild: bool = False, refresh: bool = False) -> CompiledIndex:
@@ -158,7 +185,8 @@ def get_index(*, rebuild: bool = False, refresh: bool = False) -> CompiledIndex:
         if not current:
             bundled.ensure_loaded()
             current = snapshot_store.current_snapshots()
-        signature = _signature(current)
+        derived_state = _derived_state()
+        signature = _signature(current, derived_state)
         if _cached is not None and _cached[0] == signature and not rebuild:
             return _cached[1]
         path = settings.index_dir() / f"index-{signature}.pkl"
@@ -175,6 +203,10 @@ def get_index(*, rebuild: bool = False, refresh: bool = False) -> CompiledIndex:
                      "reconstructed": snap.reconstructed, "label": snap.label}
                 for ds, snap in current.items()
             }
+            if derived_state:
+                derived, summary = _derived_entities()
+                entities["derived_ownership"] = derived
+                summaries["derived_ownership"] = summary
             index = build_index(entities, summaries)
             index.save(path)
         _cached = (signature, index)
@@ -282,15 +314,28 @@ def screen(
     limit: int | None = None,
     index: CompiledIndex | None = None,
     config: MatchConfig | None = None,
+    regime: str | None = None,
 ) -> dict[str, Any]:
-    """Screen one query; returns the DESIGN.md result shape. Raises :class:`QueryError` for a bad query."""
+    """Screen one query; returns the DESIGN.md result shape. Raises :class:`QueryError` for a bad query.
+
+    ``regime`` (ofac by default, eu, uk) selects which ownership-and-control results take part:
+    entities blocked through ownership under that regime appear with dataset ``derived_ownership``.
+    """
     q = query if isinstance(query, Query) else parse_query(query)
     index = index or get_index()
     cfg = (config or load_config()).with_threshold(threshold)
     limit = limit or cfg.limit
     matcher = _matcher(index, cfg)
     wanted = set(datasets) if datasets else None
-    allowed = (lambda record: record.dataset in wanted) if wanted else None
+    regime = (regime or "ofac").lower()
+
+    def allowed(record: EntityRecord) -> bool:
+        if record.derived is not None and record.derived.get("regime") != regime:
+            return False  # ownership results of another regime
+        return wanted is None or record.dataset in wanted or (
+            record.derived is not None and "derived_ownership" in wanted
+        )
+
 
     candidates: dict[int, _Candidate] = {}
     for entity_idx, hit in matcher.match_names(q.names, q.schema, allowed).items():
@@ -306,7 +351,7 @@ def screen(
                 continue
             for entity_idx, id_type, strong, list_valid, list_value in index.identifiers.get(norm.key, ()):
                 record = index.entities[entity_idx]
-                if wanted and record.dataset not in wanted:
+                if not allowed(record):
                     continue
                 cand = candidates.setdefault(entity_idx, _Candidate(entity_idx))
                 same_key = [h for h in cand.id_hits if h["key"] == norm.key]
@@ -401,6 +446,10 @@ def _result(cand: _Candidate, record: EntityRecord, q: Query, index: CompiledInd
     score = max(0.0, min(1.0, score))
     if cand.name and int(index.form_kind[cand.name.form]) == 3 and not any(h["strong"] for h in cand.id_hits):
         score = min(score, cfg.block - 0.01)  # a weak alias alone can alert, never block
+    if record.derived is not None:
+        explanation["ownership"] = record.derived
+        if record.derived.get("status") != "block":
+            score = min(score, cfg.block - 0.01)  # uncertain ownership evidence: review, never block
     explanation["adjustments"] = adjustments
     explanation["score"] = round(score, 3)
     snapshot = index.snapshots.get(record.dataset, {})

@@ -35,7 +35,7 @@ from proscribe.text.legal import GENERIC_WORDS, LEGAL_FORM_WEIGHT
 from proscribe.text.names import LEGAL, name_forms
 from proscribe.text.variants import VARIANT_GROUPS, spelling_key
 
-INDEX_VERSION = 8
+INDEX_VERSION = 9
 
 #: Form kinds, from strongest to weakest.
 KIND_NAME, KIND_ALIAS, KIND_PREVIOUS, KIND_WEAK = 0, 1, 2, 3
@@ -85,8 +85,17 @@ class CompiledIndex:
     vocab: dict[str, int] = field(default_factory=dict)
     tokens: list[str] = field(default_factory=list)
     weights: list[float] = field(default_factory=list)
-    postings: list[np.ndarray] = field(default_factory=list)
-    compounds: dict[str, np.ndarray] = field(default_factory=dict)
+    # postings of every token, one flat array: token id t owns flat[offsets[t]:offsets[t + 1]]
+    postings_flat: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    postings_offsets: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    # joined adjacent token pairs -> (start, end) in compounds_flat
+    compounds: dict[str, tuple[int, int]] = field(default_factory=dict)
+    compounds_flat: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    # per-form Python views, so scoring a candidate touches no NumPy scalars
+    form_entity_ids: list[int] = field(default_factory=list)
+    form_kinds: list[int] = field(default_factory=list)
+    form_texts: list[tuple[str, ...]] = field(default_factory=list)
+    form_weights: list[tuple[float, ...]] = field(default_factory=list)
     deletes: dict[str, tuple[int, ...]] = field(default_factory=dict)
     skeletons: dict[str, tuple[int, ...]] = field(default_factory=dict)
     prefixes: dict[str, tuple[int, ...]] = field(default_factory=dict)
@@ -122,11 +131,32 @@ class CompiledIndex:
         return index
 
     # -- lookups -----------------------------------------------------------------------------
+    def postings(self, token_id: int) -> np.ndarray:
+        """The forms containing vocabulary token ``token_id`` (a view, sorted)."""
+        return self.postings_flat[self.postings_offsets[token_id] : self.postings_offsets[token_id + 1]]
+
+    def postings_count(self, token_id: int) -> int:
+        return int(self.postings_offsets[token_id + 1] - self.postings_offsets[token_id])
+
+    def compound_postings(self, key: str) -> np.ndarray | None:
+        span = self.compounds.get(key)
+        return None if span is None else self.compounds_flat[span[0] : span[1]]
+
     def weight_of(self, token: str) -> float:
         idx = self.vocab.get(token)
         if idx is None:
             return self.max_weight
         return self.weights[idx]
+
+
+def _flatten(groups) -> tuple[np.ndarray, np.ndarray]:
+    """Many small id lists as one int32 array plus offsets (fast to pickle, load and slice)."""
+    flat: list[int] = []
+    offsets = [0]
+    for group in groups:
+        flat.extend(group)
+        offsets.append(len(flat))
+    return np.asarray(flat, dtype=np.int32), np.asarray(offsets, dtype=np.int64)
 
 
 def deletions(token: str) -> set[str]:
@@ -189,12 +219,18 @@ def build_index(entities_by_dataset: dict[str, list[Entity]], snapshots: dict[st
                 weight = min(weight, GENERIC_WEIGHT_CAP)
             weight = max(weight, 0.3)
         index.weights.append(weight)
-        index.postings.append(np.asarray(sorted(set(forms)), dtype=np.int32))
-    index.compounds = {key: np.asarray(sorted(set(forms)), dtype=np.int32) for key, forms in compound_forms.items()}
+    index.postings_flat, index.postings_offsets = _flatten(sorted(set(token_forms[t])) for t in index.tokens)
+    keys = list(compound_forms)
+    index.compounds_flat, offsets = _flatten(sorted(set(compound_forms[k])) for k in keys)
+    index.compounds = {key: (int(offsets[i]), int(offsets[i + 1])) for i, key in enumerate(keys)}
 
     norms = []
     letters = []
+    index.form_entity_ids = form_entity
+    index.form_kinds = form_kind
     for tokens, roles in raw_forms:
+        index.form_texts.append(tuple(index.tokens[index.vocab[t]] for t in tokens))
+        index.form_weights.append(tuple(index.weights[index.vocab[t]] for t in tokens))
         mask = 0
         for token, role in zip(tokens, roles):
             if role != LEGAL and "a" <= token[0] <= "z":
@@ -256,4 +292,15 @@ def _record(entity: Entity, snapshot_id: int) -> EntityRecord:
         snapshot_id=snapshot_id,
         listing_dates=listing,
         genders=frozenset(g.lower() for g in entity.get("gender") if g.lower() in ("male", "female")),
+        derived=_derived_info(entity),
     )
+
+
+def _derived_info(entity: Entity) -> dict | None:
+    """For an entity blocked through ownership or control: its regime, status and path."""
+    if entity.dataset != "derived_ownership" or not entity.sanctions:
+        return None
+    sanction = entity.sanctions[0]
+    regime, _, status = sanction.program.removeprefix("OWNERSHIP-").partition("-")
+    return {"regime": regime.lower(), "status": status.lower(), "explanation": sanction.reason,
+            "computed": sanction.listing_date}

@@ -199,7 +199,7 @@ class Matcher:
             ids_list: list[np.ndarray] = []
             values: list[float] = []
             for tid, (sim, _) in qt.neighbours.items():
-                postings = index.postings[tid]
+                postings = index.postings(tid)
                 value = sim * index.weights[tid]
                 if len(postings) > self.common_df:
                     common.append((postings, value))
@@ -217,7 +217,7 @@ class Matcher:
             ids, first = np.unique(ids[order], return_index=True)
             chunks.append((ids, weights[order][first]))
         for key in joined_keys:
-            postings = index.compounds.get(key)
+            postings = index.compound_postings(key)
             if postings is not None and len(postings) <= self.common_df:
                 chunks.append((postings, np.full(len(postings), index.max_weight)))
         if not chunks:
@@ -268,7 +268,7 @@ class Matcher:
         index = self.index
         ftokens = index.form_tokens[form_idx]
         froles = index.form_roles[form_idx]
-        ftexts = [index.tokens[t] for t in ftokens]
+        ftexts = index.form_texts[form_idx]
         if hits is None:
             hits = self.token_hits(qtokens)
         pairs: list[tuple[float, int, int, str]] = []
@@ -281,7 +281,7 @@ class Matcher:
         self._initial_pairs(qtexts, ftexts, froles, pairs)
         return self.align(
             qtexts, [qt.weight for qt in qtokens], [qt.role for qt in qtokens], query_joined,
-            ftexts, [index.weights[t] for t in ftokens], froles, index.form_joined[form_idx], pairs,
+            ftexts, index.form_weights[form_idx], froles, index.form_joined[form_idx], pairs,
         )
 
     @staticmethod
@@ -363,8 +363,9 @@ class Matcher:
         score = (cov_q**cfg.query_exponent) * (cov_f**cfg.list_exponent) if cov_q > 0 and cov_f > 0 else 0.0
         # A list name made only of common words (an alias "MOHAMED") identifies nobody: the
         # evidence it gives grows with the rarity weight actually matched.
-        if 0 < matched_f < cfg.min_list_evidence:
-            score *= (matched_f / cfg.min_list_evidence) ** 0.5
+        floor = cfg.min_list_evidence * self.index.max_weight
+        if 0 < matched_f < floor:
+            score *= (matched_f / floor) ** 0.5
         method = "tokens"
         if (
             query_joined
@@ -440,16 +441,16 @@ class Matcher:
                 query_joined = "".join(qt.text for qt in core)
                 joined_keys = [a.text + b.text for a, b in zip(core, core[1:])] + [qt.text for qt in core if len(qt.text) >= 4]
                 hits = self.token_hits(qtokens)
-                form_entity = index.form_entity
+                form_entity = index.form_entity_ids
                 for form_idx in self.candidates(qtokens, joined_keys).tolist():
-                    entity_idx = int(form_entity[form_idx])
+                    entity_idx = form_entity[form_idx]
                     record = index.entities[entity_idx]
                     if record.schema not in compatible:
                         continue
                     if allowed_entities is not None and not allowed_entities(record):
                         continue
                     score, alignment, cov_q, cov_f, method = self.score_form(qtokens, query_joined, form_idx, hits)
-                    kind = int(index.form_kind[form_idx])
+                    kind = index.form_kinds[form_idx]
                     if kind == KIND_WEAK:
                         score *= cfg.weak_alias_factor
                     elif kind == KIND_PREVIOUS:

@@ -10,6 +10,7 @@ list words of its group as candidates. Data, not logic: extend the groups as cas
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _GROUPS_TEXT = """
 ri rhee lee yi rhie li
@@ -128,6 +129,7 @@ _SPELLING_RULES = [
 ]
 
 
+@lru_cache(maxsize=1 << 17)
 def spelling_key(token: str) -> str:
     """A key under which common romanisation spellings of one word agree, vowels kept:
     ``popoff``/``popov``, ``achmed``/``ahmed``, ``youssef``/``yusef``, ``sheremetyev``/
