@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -29,7 +30,9 @@ err = Console(stderr=True)
 
 
 def fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    # soft_wrap: never fold a long file path or URL across lines (an error must name it whole).
+    # The message is plain text (file names, list content), never markup.
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -162,7 +165,7 @@ def lists_diff(
             continue
         table = Table("entity", "name", "fields changed", title=f"{title} ({len(items)})")
         for change in items[:limit]:
-            table.add_row(change.entity_id, change.caption, ", ".join(change.fields) if change.fields else "")
+            table.add_row(escape(change.entity_id), escape(change.caption), ", ".join(change.fields) if change.fields else "")
         console.print(table)
 
 
@@ -180,9 +183,12 @@ def lists_update(
     results = update_all(sources, datasets=dataset)
     table = Table("dataset", "result", "detail")
     for result in results:
-        table.add_row(result.dataset, result.status, result.detail)
+        table.add_row(result.dataset, result.status, escape(result.detail))
     console.print(table)
-    if any(result.status == "failed" for result in results):
+    failed = [result for result in results if result.status == "failed"]
+    for result in failed:  # the reason whole, on one line, for logs
+        err.print(f"[bold red]error:[/] {result.dataset}: {escape(result.detail)}", highlight=False, soft_wrap=True)
+    if failed:
         raise typer.Exit(1)
 
 
@@ -227,6 +233,7 @@ def screen_cmd(
     output_format: str = typer.Option("jsonl", "--format", help="Output format: jsonl or csv."),
     input_format: str | None = typer.Option(None, "--input-format", help="jsonl or csv (default: by extension)."),
     workers: int = typer.Option(1, "--workers", "-w", help="Processes to screen with (0 = all cores)."),
+    regime: str = typer.Option("ofac", help="Ownership-and-control rule for derived designations: ofac, eu or uk."),
 ) -> None:
     """Screen customers, counterparties or payment parties against the current lists."""
     import csv as csv_module
@@ -244,9 +251,11 @@ def screen_cmd(
     from proscribe.screen import get_index
 
     with err.status("Loading the screening index"):
-        get_index()
+        get_index(refresh=True)
     workers = workers or os.cpu_count() or 1
-    kwargs = {"datasets": datasets.split(",") if datasets else None, "threshold": threshold}
+    if regime.lower() not in ("ofac", "eu", "uk"):
+        fail(f"unknown regime {regime!r}; use ofac, eu or uk")
+    kwargs = {"datasets": datasets.split(",") if datasets else None, "threshold": threshold, "regime": regime.lower()}
     total = count_records(input_path, input_format)
     counts = {"block": 0, "review": 0, "clear": 0, "error": 0}
     with output.open("w", encoding="utf-8", newline="") as out, _progress() as progress:
@@ -281,6 +290,10 @@ def index_cmd(rebuild: bool = typer.Option(True, help="Rebuild even if a persist
                   f"{len(index.tokens):,} tokens, {len(index.identifiers):,} identifier keys "
                   f"in {time.perf_counter() - start:.1f}s")
 
+
+from proscribe.cli_ownership import register as _register_ownership  # noqa: E402
+
+_register_ownership(app)
 
 def main() -> None:  # pragma: no cover
     app()

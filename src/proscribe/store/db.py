@@ -82,3 +82,4 @@ def connect(url: str | None = None) -> Engine:
     """The engine for ``url`` (default: ``PROSCRIBE_DATABASE_URL`` or the SQLite file under
     ``PROSCRIBE_HOME``), with the tables created."""
     return _engine(url or settings.database_url())
+import proscribe.ownership.store  # noqa: F401,E402

@@ -1,0 +1,533 @@
+"""Ownership in the store: parties with their list resolution, edges, imports, derived
+designations per regime (status, aggregate, path, computed_at) and the log of status changes.
+
+:func:`compute` recomputes every regime. The computed state of each regime is kept next to the
+store (``PROSCRIBE_HOME/ownership/``); when the edges are unchanged since then, only the parties
+whose designation changed are fed to :meth:`RegimeResult.update`, which recomputes the part of
+the graph downstream of them. Either way, only rows whose status changed are written to
+``ownership_changes`` (what ``proscribe ownership changes`` lists).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import pickle
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Column, Float, Integer, String, Table, Text, delete, insert, select
+
+from proscribe import settings
+from proscribe.model import Entity, Sanction
+from proscribe.ownership import explain as explain_mod
+from proscribe.ownership.graph import Edge, Issue, OwnershipData, OwnershipGraph, Party, today
+from proscribe.ownership.regime import (
+    REGIME_NAMES,
+    STATUS_LABEL,
+    RegimeResult,
+    regime_by_name,
+)
+from proscribe.ownership.regime import compute as compute_regime
+from proscribe.ownership.resolve import DERIVED_DATASET, Resolution
+from proscribe.store.db import connect, metadata
+
+parties_table = Table(
+    "ownership_parties",
+    metadata,
+    Column("party_id", String(300), primary_key=True),
+    Column("name", Text),
+    Column("schema", String(30), nullable=False),
+    Column("country", String(10)),
+    Column("data", Text, nullable=False),  # JSON: identifiers, source, described
+    Column("resolution", Text),  # JSON Resolution
+    Column("resolved_at", String(32)),
+)
+
+edges_table = Table(
+    "ownership_edges",
+    metadata,
+    Column("edge_id", String(400), primary_key=True),
+    Column("owner_id", String(300), nullable=False, index=True),
+    Column("owned_id", String(300), nullable=False, index=True),
+    Column("relationship", String(20), nullable=False),
+    Column("share_low", Float),
+    Column("share_high", Float),
+    Column("share_text", Text),
+    Column("control_basis", Text),
+    Column("joint_group", Text),
+    Column("start_date", String(10)),
+    Column("end_date", String(10)),
+    Column("source", Text),
+    Column("location", Text),
+    Column("flags", Text),
+    Column("import_id", Integer),
+)
+
+imports_table = Table(
+    "ownership_imports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("file", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("imported_at", String(32), nullable=False),
+    Column("counts", Text, nullable=False),
+    Column("issues", Text, nullable=False),
+)
+
+derived_table = Table(
+    "ownership_derived",
+    metadata,
+    Column("regime", String(10), primary_key=True),
+    Column("party_id", String(300), primary_key=True),
+    Column("status", String(10), nullable=False),
+    Column("aggregate", Float),
+    Column("explanation", Text, nullable=False),
+    Column("path", Text, nullable=False),  # JSON PathNode
+    Column("computed_at", String(32), nullable=False),
+)
+
+changes_table = Table(
+    "ownership_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("regime", String(10), nullable=False, index=True),
+    Column("party_id", String(300), nullable=False),
+    Column("old_status", String(10), nullable=False),
+    Column("new_status", String(10), nullable=False),
+    Column("explanation", Text, nullable=False),
+    Column("computed_at", String(32), nullable=False),
+    Column("mode", String(12), nullable=False),  # incremental | full
+)
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="microseconds")
+
+
+# -- import --------------------------------------------------------------------------------------
+
+
+def save_import(
+    data: OwnershipData, resolutions: dict[str, Resolution], *, file: str, sha256: str, engine=None
+) -> int:
+    """Store parties (with their resolution) and edges; edges with the same id are replaced."""
+    engine = engine or connect()
+    now = _now()
+    counts = {
+        "parties": len(data.parties),
+        "edges": len(data.edges),
+        "issues": len(data.issues),
+        "listed": sum(1 for r in resolutions.values() if r.listed),
+        "review": sum(1 for r in resolutions.values() if r.uncertain),
+    }
+    with engine.begin() as conn:
+        import_id = conn.execute(
+            insert(imports_table).values(
+                file=file,
+                sha256=sha256,
+                imported_at=now,
+                counts=json.dumps(counts),
+                issues=json.dumps([i.__dict__ for i in data.issues], ensure_ascii=False),
+            )
+        ).inserted_primary_key[0]
+        ids = list(data.parties)
+        for chunk in _chunks(ids):
+            conn.execute(delete(parties_table).where(parties_table.c.party_id.in_(chunk)))
+        rows = []
+        for pid, party in data.parties.items():
+            res = resolutions.get(pid)
+            rows.append(
+                {
+                    "party_id": pid,
+                    "name": party.name,
+                    "schema": party.schema,
+                    "country": party.country,
+                    "data": json.dumps(
+                        {
+                            "identifiers": party.identifiers,
+                            "source": party.source,
+                            "described": party.described,
+                        },
+                        ensure_ascii=False,
+                    ),
+                    "resolution": json.dumps(res.to_dict(), ensure_ascii=False) if res else None,
+                    "resolved_at": now if res else None,
+                }
+            )
+        if rows:
+            conn.execute(insert(parties_table), rows)
+        edge_ids = [e.id for e in data.edges]
+        for chunk in _chunks(edge_ids):
+            conn.execute(delete(edges_table).where(edges_table.c.edge_id.in_(chunk)))
+        rows = [
+            {
+                "edge_id": e.id,
+                "owner_id": e.owner,
+                "owned_id": e.owned,
+                "relationship": e.relationship,
+                "share_low": e.share_low,
+                "share_high": e.share_high,
+                "share_text": e.share_text,
+                "control_basis": e.control_basis,
+                "joint_group": e.joint_group,
+                "start_date": e.start_date,
+                "end_date": e.end_date,
+                "source": e.source,
+                "location": e.where,
+                "flags": json.dumps(e.flags),
+                "import_id": import_id,
+            }
+            for e in _dedupe(data.edges)
+        ]
+        if rows:
+            conn.execute(insert(edges_table), rows)
+    return import_id
+
+
+def _dedupe(edges: list[Edge]) -> list[Edge]:
+    seen: dict[str, Edge] = {}
+    for edge in edges:
+        key = edge.id
+        n = 1
+        while key in seen:
+            n += 1
+            key = f"{edge.id}~{n}"
+        edge.id = key
+        seen[key] = edge
+    return list(seen.values())
+
+
+def _chunks(items: list, size: int = 500):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def load_data(engine=None) -> tuple[OwnershipData, dict[str, Resolution]]:
+    engine = engine or connect()
+    data = OwnershipData()
+    resolutions: dict[str, Resolution] = {}
+    with engine.connect() as conn:
+        for row in conn.execute(select(parties_table)):
+            extra = json.loads(row.data)
+            data.parties[row.party_id] = Party(
+                row.party_id,
+                row.name,
+                row.schema,
+                row.country,
+                extra.get("identifiers") or {},
+                extra.get("source"),
+                extra.get("described", True),
+            )
+            if row.resolution:
+                resolutions[row.party_id] = Resolution.from_dict(json.loads(row.resolution))
+        for row in conn.execute(select(edges_table).order_by(edges_table.c.edge_id)):
+            data.edges.append(
+                Edge(
+                    row.edge_id,
+                    row.owner_id,
+                    row.owned_id,
+                    row.relationship,
+                    row.share_low,
+                    row.share_high,
+                    row.share_text,
+                    row.control_basis,
+                    row.joint_group,
+                    row.start_date,
+                    row.end_date,
+                    row.source,
+                    row.location or "",
+                    json.loads(row.flags or "[]"),
+                )
+            )
+    return data, resolutions
+
+
+def save_resolutions(resolutions: dict[str, Resolution], engine=None) -> None:
+    from sqlalchemy import update
+
+    engine = engine or connect()
+    now = _now()
+    with engine.begin() as conn:
+        for pid, res in resolutions.items():
+            conn.execute(
+                update(parties_table)
+                .where(parties_table.c.party_id == pid)
+                .values(resolution=json.dumps(res.to_dict(), ensure_ascii=False), resolved_at=now)
+            )
+
+
+def import_issues(engine=None, limit: int = 1) -> list[Issue]:
+    engine = engine or connect()
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(imports_table.c.issues).order_by(imports_table.c.id.desc()).limit(limit)
+        ).all()
+    return [Issue(**i) for row in rows for i in json.loads(row[0])]
+
+
+# -- computation ---------------------------------------------------------------------------------
+
+
+class Context:
+    """The graph of the stored data with the listed masks and a describer for explanations."""
+
+    def __init__(self, data: OwnershipData, resolutions: dict[str, Resolution], as_of: str | None = None):
+        self.data = data
+        self.resolutions = resolutions
+        self.as_of = as_of or today()
+        self.graph = OwnershipGraph.from_data(data, self.as_of)
+        ids = self.graph.ids
+        self.listed = np.array(
+            [resolutions.get(pid, Resolution(pid, "clear")).listed for pid in ids], dtype=bool
+        )
+        self.uncertain = np.array(
+            [resolutions.get(pid, Resolution(pid, "clear")).uncertain for pid in ids], dtype=bool
+        )
+        self.signature = hashlib.sha256(
+            "\n".join(
+                f"{e.id}|{e.owner}|{e.owned}|{e.relationship}|{e.bounds}|{e.joint_group}|{e.control_basis}"
+                for e in (self.graph.edges or [])
+            ).encode()
+        ).hexdigest()
+
+    def describe(self, node: int) -> explain_mod.NodeInfo:
+        pid = self.graph.ids[node]
+        party = self.data.parties.get(pid)
+        res = self.resolutions.get(pid)
+        caption = (party.name if party and party.name else None) or (res.caption if res else None) or pid
+        if res and res.listed:
+            return explain_mod.NodeInfo(pid, res.caption or caption, res.reference())
+        if res and res.uncertain:
+            return explain_mod.NodeInfo(
+                pid, caption, res.reference(), f"possible match {res.caption} (score {res.score})"
+            )
+        return explain_mod.NodeInfo(pid, caption)
+
+
+def _state_path(regime: str):
+    folder = settings.home() / "ownership"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"state-{regime}.pkl"
+
+
+def compute(
+    regimes: tuple[str, ...] = REGIME_NAMES,
+    *,
+    engine=None,
+    as_of: str | None = None,
+    context: Context | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Recompute the regimes on the stored data; returns, per regime, the mode (incremental or
+    full), the changed parties and the counts."""
+    engine = engine or connect()
+    if context is None:
+        data, resolutions = load_data(engine)
+        context = Context(data, resolutions, as_of)
+    out: dict[str, dict[str, Any]] = {}
+    for name in regimes:
+        regime = regime_by_name(name)
+        result, mode = _incremental_or_full(regime, context)
+        out[name] = _persist(regime, result, context, mode, engine)
+        out[name]["mode"] = mode
+    return out
+
+
+def _edge_keys(graph: OwnershipGraph) -> dict[tuple, tuple]:
+    return {
+        (e.owner, e.owned, e.relationship, e.joint_group): (e.bounds, e.control_basis)
+        for e in (graph.edges or [])
+    }
+
+
+def _incremental_or_full(regime, context: Context) -> tuple[RegimeResult, str]:
+    """Update the saved state when there is one for the same date: only the designations that
+    changed (and the entities whose incoming edges changed) are recomputed, downstream."""
+    path = _state_path(regime.name)
+    state = None
+    if path.exists():
+        try:
+            state = pickle.loads(path.read_bytes())
+        except Exception:  # a damaged state is recomputed, never trusted
+            state = None
+    if state and state.get("as_of") == context.as_of:
+        previous: RegimeResult = state["result"]
+        if state.get("signature") == context.signature and previous.graph.ids == context.graph.ids:
+            previous.graph.edges = context.graph.edges
+            previous.update(context.listed, context.uncertain)
+            _save_state(path, regime, previous, context)
+            return previous, "incremental" if regime.aggregate else "full"
+        old_keys, new_keys = _edge_keys(previous.graph), _edge_keys(context.graph)
+        touched = {key[1] for key in set(old_keys) ^ set(new_keys)}
+        touched |= {key[1] for key in set(old_keys) & set(new_keys) if old_keys[key] != new_keys[key]}
+        result = previous.rebase(context.graph, context.listed, context.uncertain, touched)
+        _save_state(path, regime, result, context)
+        return result, "incremental" if regime.aggregate else "full"
+    result = compute_regime(regime, context.graph, context.listed, context.uncertain)
+    _save_state(path, regime, result, context)
+    return result, "full"
+
+
+def _save_state(path, regime, result: RegimeResult, context: Context) -> None:
+    path.write_bytes(pickle.dumps({"signature": context.signature, "as_of": context.as_of, "result": result}))
+
+
+def _persist(regime, result: RegimeResult, context: Context, mode: str, engine) -> dict[str, Any]:
+    now = _now()
+    ids = context.graph.ids
+    with engine.connect() as conn:
+        previous = {
+            row.party_id: row.status
+            for row in conn.execute(
+                select(derived_table.c.party_id, derived_table.c.status).where(
+                    derived_table.c.regime == regime.name
+                )
+            )
+        }
+    current: dict[str, tuple[str, float | None, str, str]] = {}
+    for node in result.derived():
+        node = int(node)
+        tree = explain_mod.path_tree(result, node, context.describe)
+        text = explain_mod.sentence(result, node, context.describe, tree)
+        current[ids[node]] = (
+            STATUS_LABEL[int(result.status[node])],
+            tree.share,
+            text,
+            json.dumps(tree.to_dict(), ensure_ascii=False),
+        )
+    changes = []
+    for pid in sorted(set(previous) | set(current)):
+        old = previous.get(pid, "none")
+        new = current[pid][0] if pid in current else "none"
+        if old != new:
+            if pid in current:
+                reason = current[pid][2]
+            elif regime.name == "ofac":
+                reason = (
+                    f"no longer {'blocked' if old == 'block' else 'to review'} under {regime.label}: the "
+                    "holdings of blocked persons fell below 50%, a designation was removed or the data "
+                    "changed (property blocked before stays blocked: OFAC FAQ 402)"
+                )
+            else:
+                reason = (
+                    f"no longer {'blocked' if old == 'block' else 'to review'} under {regime.label}: not "
+                    "owned or controlled by designated persons in the current data"
+                )
+            changes.append(
+                {
+                    "regime": regime.name,
+                    "party_id": pid,
+                    "old_status": old,
+                    "new_status": new,
+                    "explanation": reason,
+                    "computed_at": now,
+                    "mode": mode,
+                }
+            )
+    with engine.begin() as conn:
+        conn.execute(delete(derived_table).where(derived_table.c.regime == regime.name))
+        rows = [
+            {
+                "regime": regime.name,
+                "party_id": pid,
+                "status": st,
+                "aggregate": agg,
+                "explanation": text,
+                "path": path,
+                "computed_at": now,
+            }
+            for pid, (st, agg, text, path) in current.items()
+        ]
+        if rows:
+            conn.execute(insert(derived_table), rows)
+        if changes:
+            conn.execute(insert(changes_table), changes)
+    return {
+        "changes": changes,
+        "block": sum(1 for v in current.values() if v[0] == "block"),
+        "review": sum(1 for v in current.values() if v[0] == "review"),
+        "computed_at": now,
+    }
+
+
+def list_changes(regime: str | None = None, *, all_runs: bool = False, engine=None) -> list[dict[str, Any]]:
+    """Changes of derived status: those of the latest computation (per regime), or all."""
+    engine = engine or connect()
+    query = select(changes_table).order_by(changes_table.c.id)
+    if regime:
+        query = query.where(changes_table.c.regime == regime)
+    with engine.connect() as conn:
+        rows = [dict(row._mapping) for row in conn.execute(query)]
+    if all_runs:
+        return rows
+    latest: dict[str, str] = {}
+    for row in rows:
+        latest[row["regime"]] = max(latest.get(row["regime"], ""), row["computed_at"])
+    return [row for row in rows if row["computed_at"] == latest[row["regime"]]]
+
+
+def load_derived(regime: str = "ofac", engine=None) -> list[dict[str, Any]]:
+    engine = engine or connect()
+    with engine.connect() as conn:
+        return [
+            dict(row._mapping)
+            for row in conn.execute(
+                select(derived_table)
+                .where(derived_table.c.regime == regime)
+                .order_by(derived_table.c.party_id)
+            )
+        ]
+
+
+def derived_entities(regime: str = "ofac", *, engine=None) -> list[Entity]:
+    """Derived designations under ``regime`` as entities for the screening index: dataset
+    ``derived_ownership``, id ``derived_ownership-{regime}-{party}``, the party's names and
+    identifiers, one :class:`Sanction` whose ``reason`` is the path sentence and whose
+    ``program`` is ``OWNERSHIP-{REGIME}-{BLOCK|REVIEW}``; ``notes`` repeat the sentence and
+    ``topics`` say ``sanction.linked``. Listed parties are not included (they are on the lists)."""
+    regime_obj = regime_by_name(regime)
+    engine = engine or connect()
+    data, _ = load_data(engine)
+    out = []
+    for row in load_derived(regime, engine):
+        party = data.parties.get(row["party_id"])
+        source_id = f"{regime}-{row['party_id']}"
+        entity = Entity(
+            id=f"{DERIVED_DATASET}-{source_id}",
+            schema=(
+                party.schema
+                if party
+                and party.schema in ("Person", "Company", "Organization", "LegalEntity", "Vessel", "Airplane")
+                else "LegalEntity"
+            ),
+            dataset=DERIVED_DATASET,
+            source_id=source_id,
+        )
+        if party is not None:
+            entity.add("name", party.name or party.id)
+            entity.add("alias", [n for n in party.identifiers.get("name", []) if n != party.name])
+            if party.country:
+                entity.add("country", party.country)
+            from proscribe.model import Identifier
+            from proscribe.sources.ftm_json import FTM_IDENTIFIER_TYPES
+
+            for prop, values in party.identifiers.items():
+                kind = FTM_IDENTIFIER_TYPES.get(prop)
+                for value in values if kind else []:
+                    entity.add_identifier(Identifier(type=kind, value=value, label=prop))
+        else:
+            entity.add("name", row["party_id"])
+        entity.add("notes", row["explanation"])
+        entity.add("topics", "sanction.linked")
+        entity.add_sanction(
+            Sanction(
+                authority=regime_obj.authority,
+                program=f"OWNERSHIP-{regime.upper()}-{row['status'].upper()}",
+                listing_date=row["computed_at"][:10],
+                reason=row["explanation"],
+                source_id=row["party_id"],
+            )
+        )
+        out.append(entity)
+    return out
