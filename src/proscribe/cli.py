@@ -295,6 +295,11 @@ from proscribe.cli_ownership import register as _register_ownership  # noqa: E40
 
 _register_ownership(app)
 
+from proscribe.cli_payments import register as _register_payments  # noqa: E402
+
+_register_payments(app)
+
+
 def main() -> None:  # pragma: no cover
     app()
 

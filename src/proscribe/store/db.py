@@ -83,3 +83,4 @@ def connect(url: str | None = None) -> Engine:
     ``PROSCRIBE_HOME``), with the tables created."""
     return _engine(url or settings.database_url())
 import proscribe.ownership.store  # noqa: F401,E402
+import proscribe.payments.store  # noqa: F401,E402

@@ -1,0 +1,366 @@
+"""One decision per payment: pass, hold, block or reject, with every reason.
+
+What is screened, all through :func:`proscribe.screen.screen` (the one entry point; nothing
+here scores names):
+
+- every party (debtor, creditor, ultimate debtor and creditor, initiating party, invoicer and
+  invoicee) by name, country, date of birth and identifiers (BIC, LEI, other ids);
+- every agent by BIC and by name;
+- every address, structured or not, for embargoed jurisdictions (:mod:`.geography`) and for
+  listed names written into it (a ``c/o``);
+- every free-text field (remittance information, MT 70/72/77B, instructions to agents,
+  regulatory reporting) with the list-name automaton (:mod:`.freetext`), confirmed by
+  screening (a confirmed name holds); for embargoed places (hold); for BICs the lists hold
+  (MT 72 ``/INS/BANKXXYY``: screened as identifiers, the list's rule applies) and IBANs of
+  embargoed countries (hold).
+
+Each reason carries an action; the decision is the most severe (block > reject > hold > pass).
+A confident match from a list whose rule is to freeze assets (``list_actions`` of the regime in
+``geography.json``) blocks; a review-level match holds. A payment that could not be fully
+parsed is held whatever else was found (fail closed: never passed, and nothing is entered in
+the blocked property register from a message that was not fully read).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from proscribe.index.compiled import CompiledIndex
+from proscribe.payments import freetext
+from proscribe.payments.geography import DEFAULT_REGIME, GeoHit, geography, load_data
+from proscribe.payments.messages import Address, Agent, Party, Payment
+from proscribe.screen import QueryError, get_index, screen
+from proscribe.text.identifiers import normalise_identifier, validate_bic
+
+SEVERITY = {"pass": 0, "hold": 1, "reject": 2, "block": 3}
+_BIC_IN_TEXT = re.compile(r"(?<![A-Z0-9])[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?(?![A-Z0-9])")
+_IBAN_IN_TEXT = re.compile(r"(?<![A-Z0-9])[A-Z]{2}\d{2}[A-Z0-9]{10,30}(?![A-Z0-9])")
+CACHE_LIMIT = 200_000
+PARTY_LABEL = {
+    "debtor": "debtor",
+    "creditor": "creditor",
+    "ultimate_debtor": "ultimate debtor",
+    "ultimate_creditor": "ultimate creditor",
+    "initiating_party": "initiating party",
+    "invoicer": "invoicer",
+    "invoicee": "invoicee",
+}
+
+
+@dataclass
+class Reason:
+    kind: str  # party | agent | address | free_text | identifier | geography | parse_error
+    field: str
+    value: str | None
+    detail: str
+    action: str  # block | reject | hold
+    result: dict[str, Any] | None = None
+    program: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "field": self.field,
+            "value": self.value,
+            "detail": self.detail,
+            "action": self.action,
+            "result": self.result,
+        }
+
+
+@dataclass
+class Outcome:
+    payment: Payment
+    decision: str
+    reasons: list[Reason]
+    regime: str
+    timings: dict[str, float] = field(default_factory=dict)
+    snapshots: dict[str, dict] = field(default_factory=dict)  # the list snapshots screened against
+
+    @property
+    def key(self) -> str:
+        return self.payment.message_id
+
+    def line(self) -> dict[str, Any]:
+        return {
+            "message_id": self.payment.message_id,
+            "file": self.payment.file,
+            "format": self.payment.format,
+            "decision": self.decision,
+            "regime": self.regime,
+            "reasons": [r.to_dict() for r in self.reasons],
+        }
+
+    def deciding(self) -> Reason | None:
+        """The reason that set the decision (the first of the most severe)."""
+        for reason in self.reasons:
+            if reason.action == self.decision:
+                return reason
+        return None
+
+
+def _compact(result: dict[str, Any]) -> dict[str, Any]:
+    return dict(result)
+
+
+class Screener:
+    """Decides payments against one index under one regime; caches screening results per query
+    (the same banks and counterparties recur across a batch)."""
+
+    def __init__(
+        self,
+        index: CompiledIndex | None = None,
+        regime: str = DEFAULT_REGIME,
+        datasets: list[str] | None = None,
+    ):
+        self.index = index or get_index()
+        self.regime = regime
+        self.geo = geography(regime)
+        self.datasets = datasets
+        self.list_actions = load_data()["regimes"][regime].get("list_actions", {"*": "hold"})
+        self._cache: dict[tuple, dict[str, Any]] = {}
+        self.automaton = freetext.automaton_for(self.index)
+
+    # -- screening ----------------------------------------------------------------------------------
+
+    def screen_query(self, schema: str, properties: dict[str, list[str]]) -> dict[str, Any]:
+        key = (schema, tuple(sorted((k, tuple(v)) for k, v in properties.items() if v)))
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        result = screen(
+            {"id": "", "schema": schema, "properties": {k: v for k, v in properties.items() if v}},
+            index=self.index,
+            datasets=self.datasets,
+        )
+        if len(self._cache) >= CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[key] = result
+        return result
+
+    def screen_name(self, name: str) -> dict[str, Any]:
+        return self.screen_query("LegalEntity", {"name": [name]})
+
+    def _list_action(self, item: dict[str, Any]) -> str:
+        if not item.get("match"):
+            return "hold"
+        return self.list_actions.get(item.get("dataset", ""), self.list_actions.get("*", "hold"))
+
+    def _match_reasons(
+        self, kind: str, field_name: str, value: str, what: str, result: dict[str, Any]
+    ) -> list[Reason]:
+        if result["decision"] == "clear" or not result["results"]:
+            return []
+        # the result whose list rule is most severe (an SDN hit outranks the same name on another list)
+        top = max(result["results"], key=lambda item: (SEVERITY[self._list_action(item)], item["score"]))
+        action = self._list_action(top)
+        only_ids = "name" not in top.get("explanation", {}) and top.get("explanation", {}).get("identifiers")
+        programs = ", ".join(top.get("programs") or []) or "no program"
+        verdict = "confident match" if top.get("match") else "possible match (review)"
+        detail = (
+            f"{what} {value!r} {'identifier ' if only_ids else ''}{verdict}: {top['caption']} "
+            f"({top['dataset']} {top['source_id']}, {programs}), score {top['score']}; {action}"
+        )
+        return [
+            Reason(
+                "identifier" if only_ids else kind,
+                field_name,
+                value,
+                detail,
+                action,
+                _compact(top),
+                program=programs,
+            )
+        ]
+
+    def party(self, party: Party) -> list[Reason]:
+        props: dict[str, list[str]] = {}
+        if party.name:
+            props["name"] = [party.name]
+        country = (party.address.country if party.address else None) or party.country
+        if country:
+            props["country"] = [country]
+        if party.birth_date:
+            props["birthDate"] = [party.birth_date]
+        if party.bic:
+            props["swiftBic"] = [party.bic]
+        if party.lei:
+            props["leiCode"] = [party.lei]
+        for _scheme, value in party.identifiers[:5]:
+            props.setdefault("idNumber" if party.person else "registrationNumber", []).append(value)
+        schema = "Person" if party.person else "LegalEntity"
+        if party.field[:2].isdigit():  # MT: 50K, 59F
+            field_name = party.field
+        elif "/" in party.field or party.field[:1].isupper():  # ISO 20022: CdtTrfTxInf/Cdtr/Nm
+            field_name = party.field + ("/Nm" if party.name else "/Id")
+        else:  # JSON form: creditor.name
+            field_name = party.field + (".name" if party.name else "")
+        value = party.name or party.bic or party.lei or (party.identifiers[0][1] if party.identifiers else "")
+        try:
+            result = self.screen_query(schema, props)
+        except QueryError as exc:
+            return [
+                Reason(
+                    "party",
+                    party.field,
+                    value,
+                    f"{PARTY_LABEL.get(party.role, party.role)} could not be screened: {exc}; held",
+                    "hold",
+                )
+            ]
+        reasons = self._match_reasons(
+            "party", field_name, value, PARTY_LABEL.get(party.role, party.role), result
+        )
+        for geo in self.geo.country_code(
+            party.country, f"{party.field}/CtryOfRes", what="country of residence"
+        ):
+            reasons.append(self._geo_reason(geo))
+        for geo in self.geo.iban(party.account, f"{party.field}Acct"):
+            reasons.append(self._geo_reason(geo))
+        if party.bic:
+            for geo in self.geo.bic(party.bic, f"{party.field}/Id"):
+                reasons.append(self._geo_reason(geo))
+        return reasons
+
+    def agent(self, agent: Agent) -> list[Reason]:
+        props: dict[str, list[str]] = {}
+        if agent.bic:
+            props["swiftBic"] = [agent.bic]
+        if agent.name:
+            props["name"] = [agent.name]
+        if agent.lei:
+            props["leiCode"] = [agent.lei]
+        if agent.address and agent.address.country:
+            props["country"] = [agent.address.country]
+        reasons: list[Reason] = []
+        if props.get("swiftBic") or props.get("name") or props.get("leiCode"):
+            value = agent.bic or agent.name or agent.lei or ""
+            try:
+                result = self.screen_query("LegalEntity", props)
+                reasons += self._match_reasons(
+                    "agent", agent.field, value, agent.role.replace("_", " "), result
+                )
+            except QueryError as exc:
+                reasons.append(
+                    Reason("agent", agent.field, value, f"agent could not be screened: {exc}; held", "hold")
+                )
+        for geo in self.geo.bic(agent.bic, agent.field):
+            reasons.append(self._geo_reason(geo))
+        return reasons
+
+    def address(self, owner: str, address: Address) -> list[Reason]:
+        reasons = [self._geo_reason(hit) for hit in self.geo.address(address, address.field)]
+        text = " ".join(x for x in (address.street, *address.lines) if x)
+        if text:
+            for hit in freetext.scan(text, self.index, self.screen_name):
+                reasons.extend(self._free_text_reason("address", address.field, text, hit))
+        return reasons
+
+    def free_text_identifiers(self, field_name: str, text: str) -> list[Reason]:
+        """BICs written into free text (MT 72 ``/INS/BANKXXYY``, an instruction naming a bank) and
+        IBANs: a BIC the lists hold is screened as an identifier; an IBAN's country is checked."""
+        reasons: list[Reason] = []
+        for token in set(_BIC_IN_TEXT.findall(text)):
+            if validate_bic(token)[0] and any(
+                n.key in self.index.identifiers for n in normalise_identifier("swift_bic", token, None)
+            ):
+                try:
+                    result = self.screen_query("LegalEntity", {"swiftBic": [token]})
+                except QueryError:
+                    continue
+                for reason in self._match_reasons(
+                    "identifier", field_name, token, "BIC in free text", result
+                ):
+                    reason.kind = "identifier"
+                    reasons.append(reason)
+        for token in set(_IBAN_IN_TEXT.findall(text)):
+            for hit in self.geo.iban(token, field_name):
+                hit.action = "hold"  # an account named in text is a lead, not the payment's route
+                hit.detail += "; named in free text: review"
+                reasons.append(self._geo_reason(hit))
+        return reasons
+
+    def _free_text_reason(
+        self, kind: str, field_name: str, text: str, hit: freetext.FreeTextHit
+    ) -> list[Reason]:
+        item = hit.result
+        if not item.get("match"):
+            return []
+        programs = ", ".join(item.get("programs") or []) or "no program"
+        detail = (
+            f"names {hit.text!r}: {item['caption']} ({item['dataset']} {item['source_id']}, {programs}), "
+            f"score {item['score']}; a listed name in {'an address' if kind == 'address' else 'free text'}: hold"
+        )
+        return [Reason(kind, field_name, text, detail, "hold", _compact(item), program=programs)]
+
+    def _geo_reason(self, hit: GeoHit) -> Reason:
+        return Reason("geography", hit.field, hit.value, hit.detail, hit.action, None, program=hit.program)
+
+    # -- the decision ---------------------------------------------------------------------------------
+
+    def decide(self, payment: Payment) -> Outcome:
+        started = time.perf_counter()
+        reasons: list[Reason] = [
+            Reason("parse_error", issue.field, None, issue.detail, "hold") for issue in payment.errors
+        ]
+        for party in payment.parties:
+            reasons += self.party(party)
+        for agent in payment.agents:
+            reasons += self.agent(agent)
+        for _owner, address in payment.addresses():
+            reasons += self.address(_owner, address)
+        text_started = time.perf_counter()
+        for item in payment.free_text:
+            for hit in freetext.scan(item.text, self.index, self.screen_name):
+                reasons += self._free_text_reason("free_text", item.field, item.text, hit)
+            reasons += [self._geo_reason(hit) for hit in self.geo.free_text(item.text, item.field)]
+            reasons += self.free_text_identifiers(item.field, item.text)
+        text_seconds = time.perf_counter() - text_started
+        reasons = _dedupe(reasons)
+        decision = "pass"
+        for reason in reasons:
+            if SEVERITY[reason.action] > SEVERITY[decision]:
+                decision = reason.action
+        if payment.errors and SEVERITY[decision] > SEVERITY["hold"]:
+            reasons.append(
+                Reason(
+                    "parse_error",
+                    payment.errors[0].field,
+                    None,
+                    f"the message was not fully read, so {decision} is not applied automatically: hold "
+                    f"for an analyst",
+                    "hold",
+                )
+            )
+            decision = "hold"
+        if not payment.parties and not payment.errors:
+            reasons.append(
+                Reason("parse_error", "message", None, "no party found in the message; held", "hold")
+            )
+            decision = max(decision, "hold", key=SEVERITY.__getitem__)
+        # most severe first, stable otherwise
+        reasons.sort(key=lambda r: -SEVERITY[r.action])
+        return Outcome(
+            payment,
+            decision,
+            reasons,
+            self.regime,
+            {"total": time.perf_counter() - started, "free_text": text_seconds},
+            dict(self.index.snapshots),
+        )
+
+
+def _dedupe(reasons: list[Reason]) -> list[Reason]:
+    seen: set[tuple] = set()
+    out = []
+    for reason in reasons:
+        entity = reason.result.get("id") if reason.result else None
+        key = (reason.kind, reason.field, entity, reason.action, reason.detail if entity is None else None)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(reason)
+    return out

@@ -1,0 +1,209 @@
+"""Multi-pattern scan of free text for every list name and alias, at word boundaries.
+
+The automaton is an Aho-Corasick automaton over *tokens*, not characters: patterns are the
+index's name forms (every name, alias and former name of every current list entry, in the
+normalised token space of :func:`proscribe.text.names.normalise_text`), and the text is
+normalised the same way, so a match always starts and ends on a word boundary and one pass over
+the text finds every listed name it contains, however many patterns there are. It is built once
+per index from ``CompiledIndex.form_tokens`` and cached.
+
+Legal-form tags at the start or end of a name are dropped from its pattern
+(``INTEGRITY TECHNOLOGY GROUP, INCORPORATED`` is found as ``integrity technology group``).
+Single-word names are kept only when the word is at least :data:`MIN_SINGLE_CHARS` long, not a
+common word (``common_words.txt``) and not a weak alias; multi-word names need at least
+:data:`MIN_PATTERN_CHARS` letters. A hit is only a *candidate*: :func:`scan` confirms each one
+through :func:`proscribe.screen.screen` against the entity it came from before it counts.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from proscribe.index.compiled import KIND_WEAK, CompiledIndex
+from proscribe.text.legal import GENERIC_WORDS, tag_legal_forms
+from proscribe.text.names import normalise_text
+
+MIN_SINGLE_CHARS = 5
+MIN_PATTERN_CHARS = 7
+MAX_TEXT_CHARS = 10_000
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    words: set[str] = set()
+    for line in (Path(__file__).parent / "common_words.txt").read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            words.update(line.split())
+    return frozenset(words)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    start: int  # token offsets in the normalised text
+    end: int
+    text: str  # the matched tokens, space-separated
+    forms: tuple[int, ...]  # index form ids whose pattern this is
+
+
+class Automaton:
+    """Token-level Aho-Corasick: ``goto`` edges per node, failure links, outputs per node."""
+
+    def __init__(self) -> None:
+        self.goto: list[dict[str, int]] = [{}]
+        self.fail: list[int] = [0]
+        self.out: list[tuple[int, ...]] = [()]  # pattern ids ending here (own and via failure links)
+        self.patterns: list[tuple[str, ...]] = []
+        self.pattern_forms: list[list[int]] = []
+        self._by_tokens: dict[tuple[str, ...], int] = {}
+        self.build_seconds = 0.0
+
+    def add(self, tokens: tuple[str, ...], form: int) -> None:
+        pid = self._by_tokens.get(tokens)
+        if pid is not None:
+            self.pattern_forms[pid].append(form)
+            return
+        pid = len(self.patterns)
+        self._by_tokens[tokens] = pid
+        self.patterns.append(tokens)
+        self.pattern_forms.append([form])
+        node = 0
+        for token in tokens:
+            nxt = self.goto[node].get(token)
+            if nxt is None:
+                nxt = len(self.goto)
+                self.goto[node][token] = nxt
+                self.goto.append({})
+                self.fail.append(0)
+                self.out.append(())
+            node = nxt
+        self.out[node] = (*self.out[node], pid)
+
+    def finish(self) -> None:
+        queue = deque(self.goto[0].values())
+        while queue:
+            node = queue.popleft()
+            for token, child in self.goto[node].items():
+                queue.append(child)
+                state = self.fail[node]
+                while state and token not in self.goto[state]:
+                    state = self.fail[state]
+                target = self.goto[state].get(token, 0)
+                self.fail[child] = target if target != child else 0
+                if self.out[self.fail[child]]:
+                    self.out[child] = self.out[child] + self.out[self.fail[child]]
+        del self._by_tokens
+
+    def find(self, tokens: list[str]) -> list[Candidate]:
+        found = []
+        node = 0
+        goto, fail, out = self.goto, self.fail, self.out
+        for i, token in enumerate(tokens):
+            while node and token not in goto[node]:
+                node = fail[node]
+            node = goto[node].get(token, 0)
+            for pid in out[node]:
+                pattern = self.patterns[pid]
+                start = i + 1 - len(pattern)
+                found.append(Candidate(start, i + 1, " ".join(pattern), tuple(self.pattern_forms[pid])))
+        return found
+
+    def __len__(self) -> int:
+        return len(self.patterns)
+
+
+def pattern_of(tokens: list[str], kind: int) -> tuple[str, ...] | None:
+    """The scan pattern for one name form, or None when the form is too weak to scan for."""
+    while tokens and tokens[0].startswith("lf_"):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].startswith("lf_"):
+        tokens = tokens[:-1]
+    if not tokens:
+        return None
+    core = [t for t in tokens if not t.startswith("lf_")]
+    common = common_words()
+    if len(core) == 1:
+        word = core[0]
+        if kind == KIND_WEAK or len(word) < MIN_SINGLE_CHARS or word in common or word in GENERIC_WORDS:
+            return None
+        if word.isdigit():
+            return None
+    else:
+        if sum(len(t) for t in core) < MIN_PATTERN_CHARS:
+            return None
+        if all(t in common or t in GENERIC_WORDS or len(t) <= 2 for t in core):
+            return None
+    return tuple(tokens)
+
+
+def build(index: CompiledIndex) -> Automaton:
+    started = time.perf_counter()
+    automaton = Automaton()
+    vocab = index.tokens
+    kinds = index.form_kind
+    for form, ids in enumerate(index.form_tokens):
+        pattern = pattern_of([vocab[t] for t in ids], int(kinds[form]))
+        if pattern is not None:
+            automaton.add(pattern, form)
+    automaton.finish()
+    automaton.build_seconds = time.perf_counter() - started
+    return automaton
+
+
+_lock = threading.Lock()
+_cache: dict[int, tuple[CompiledIndex, Automaton]] = {}
+
+
+def automaton_for(index: CompiledIndex) -> Automaton:
+    """The automaton for ``index``, built on first use and kept while the index lives."""
+    entry = _cache.get(id(index))
+    if entry is not None and entry[0] is index:
+        return entry[1]
+    with _lock:
+        entry = _cache.get(id(index))
+        if entry is not None and entry[0] is index:
+            return entry[1]
+        automaton = build(index)
+        _cache.clear()  # one index at a time: a reloaded index replaces the old automaton
+        _cache[id(index)] = (index, automaton)
+        return automaton
+
+
+def tokens_of(text: str) -> list[str]:
+    """Free text in the token space of list names (legal forms tagged as in names)."""
+    return tag_legal_forms(normalise_text(text[:MAX_TEXT_CHARS]).split())
+
+
+def candidates(text: str, index: CompiledIndex) -> list[Candidate]:
+    return automaton_for(index).find(tokens_of(text))
+
+
+@dataclass
+class FreeTextHit:
+    text: str  # the matched words (normalised)
+    entity_id: str
+    result: dict[str, Any]  # the confirming screening result
+
+
+def scan(text: str, index: CompiledIndex, screen_name) -> list[FreeTextHit]:
+    """Listed names found in ``text`` and confirmed by screening.
+
+    ``screen_name(name) -> screen result`` runs the one screening entry point (cached by the
+    caller); a candidate counts when that result contains an entity the pattern came from.
+    """
+    hits: list[FreeTextHit] = []
+    seen: set[str] = set()
+    for cand in candidates(text, index):
+        entity_ids = {index.entities[int(index.form_entity[f])].id for f in cand.forms}
+        result = screen_name(cand.text)
+        for item in result.get("results", []):
+            if item["id"] in entity_ids and item["id"] not in seen:
+                seen.add(item["id"])
+                hits.append(FreeTextHit(cand.text, item["id"], item))
+                break
+    return hits
