@@ -4,7 +4,9 @@
 2. show what is stored: datasets, publication dates, counts by schema, reconstructed flags;
 3. show the full record of INTEGRITY TECHNOLOGY GROUP, INCORPORATED (OFAC uid 50543);
 4. show what changed between two real OFAC publications;
-5. screen a bundled sample of customers and print the decisions.
+5. screen a bundled sample of customers and print the decisions;
+6. extend blocking through ownership (OFAC's 50% rule) with a fictitious ownership chain;
+7. screen sample payment messages (pacs.008, pain.001, MT103, JSON) and show the decisions.
 """
 
 from __future__ import annotations
@@ -53,6 +55,50 @@ def main() -> None:
         console.print(f"  removed {change.entity_id}: {change.caption}")
 
     screen_sample()
+    ownership_sample()
+    payments_sample()
+
+
+def ownership_sample() -> None:
+    from proscribe.ownership.store import load_derived
+
+    console.rule("[bold]Ownership: OFAC 50% rule on a fictitious chain (data/samples/ownership.csv)")
+    _cli(["ownership", "import", str(settings.DATA_DIR / "samples" / "ownership.csv")])
+    for row in load_derived("ofac"):
+        console.print(f"  {row['party_id']}: [bold]{row['status']}[/] - {row['explanation']}")
+    from proscribe.screen import get_index, screen
+
+    get_index(refresh=True)
+    result = screen({"id": "z", "schema": "Company", "properties": {"name": ["Zenith Quantum Robotics GmbH"]}})
+    top = result["results"][0] if result["results"] else None
+    console.print(f"screening 'Zenith Quantum Robotics GmbH': [bold]{result['decision']}[/]"
+                  + (f" via {top['dataset']} ({top['explanation'].get('ownership', {}).get('regime', '')})" if top else ""))
+
+
+def payments_sample() -> None:
+    console.rule("[bold]Payment screening: data/samples/payments")
+    out = Path(tempfile.gettempdir()) / "proscribe-demo-payments.jsonl"
+    _cli(["payments", "screen", str(settings.DATA_DIR / "samples" / "payments"), "--output", str(out)])
+    table = Table("file", "format", "decision", "first reason")
+    for line in out.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        reason = item["reasons"][0] if item["reasons"] else None
+        why = f"{reason['kind']} {reason.get('field') or ''}: {reason.get('detail') or reason.get('value') or ''}" if reason else ""
+        style = {"block": "bold red", "reject": "bold red", "hold": "yellow", "pass": "green"}[item["decision"]]
+        table.add_row(Path(item["file"]).name, item["format"], f"[{style}]{item['decision']}[/]", why[:90])
+    console.print(table)
+    console.print(f"full decisions: {out}; reports due: proscribe reports due")
+
+
+def _cli(args: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    from proscribe.cli import app
+
+    result = CliRunner().invoke(app, args)
+    if result.exit_code != 0:
+        console.print(result.output)
+        raise SystemExit(f"proscribe {' '.join(args)} failed")
 
 
 def screen_sample() -> None:
