@@ -18,7 +18,20 @@ demo: install
 	$(BIN)/python -m proscribe.demo
 
 test: install
-	$(BIN)/python -m pytest
+	@# The store tests also run on PostgreSQL: a private server is started for this run (Debian's
+	@# postgresql package, installed when missing) unless PROSCRIBE_TEST_POSTGRES_URL names one.
+	@# When it cannot start, the PostgreSQL tests fail (never skip) and say why.
+	@pgdir=""; \
+	if [ -z "$$PROSCRIBE_TEST_POSTGRES_URL" ]; then \
+	  pgdir=$$(mktemp -d /tmp/proscribe-pg.XXXXXX); \
+	  if url=$$(bash scripts/postgres.sh start $$pgdir); then PROSCRIBE_TEST_POSTGRES_URL=$$url; \
+	  else echo "make test: PostgreSQL could not be started: the PostgreSQL store tests will FAIL" >&2; \
+	    PROSCRIBE_TEST_POSTGRES_URL="unavailable: scripts/postgres.sh could not start a server (see its messages above)"; fi; \
+	fi; \
+	export PROSCRIBE_TEST_POSTGRES_URL; status=0; \
+	$(BIN)/python -m pytest || status=$$?; \
+	if [ -n "$$pgdir" ]; then bash scripts/postgres.sh stop $$pgdir; fi; \
+	exit $$status
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -300,6 +300,11 @@ from proscribe.cli_payments import register as _register_payments  # noqa: E402
 _register_payments(app)
 
 
+from proscribe.cli_cases import register as _register_cases  # noqa: E402
+
+_register_cases(app)
+
+
 def main() -> None:  # pragma: no cover
     app()
 

@@ -84,3 +84,4 @@ def connect(url: str | None = None) -> Engine:
     return _engine(url or settings.database_url())
 import proscribe.ownership.store  # noqa: F401,E402
 import proscribe.payments.store  # noqa: F401,E402
+import proscribe.cases.store  # noqa: F401,E402
