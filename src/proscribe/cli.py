@@ -258,12 +258,17 @@ def screen_cmd(
     kwargs = {"datasets": datasets.split(",") if datasets else None, "threshold": threshold, "regime": regime.lower()}
     total = count_records(input_path, input_format)
     counts = {"block": 0, "review": 0, "clear": 0, "error": 0}
+    pending_audit: list[tuple[str, str, dict]] = []
+    actor = _actor()
     with output.open("w", encoding="utf-8", newline="") as out, _progress() as progress:
         task = progress.add_task("Screening", total=total)
         writer = None
         for result in screen_file(input_path, fmt=input_format, workers=workers,
                                   progress=lambda n: progress.advance(task, n), **kwargs):
             counts[result["decision"]] = counts.get(result["decision"], 0) + 1
+            pending_audit.append(("screening", actor, _screening_record(result, input_path)))
+            if len(pending_audit) >= 1000:
+                _flush_audit(pending_audit)
             if output_format == "jsonl":
                 out.write(json.dumps(result, ensure_ascii=False) + "\n")
             else:
@@ -272,8 +277,39 @@ def screen_cmd(
                         writer = csv_module.DictWriter(out, fieldnames=list(row))
                         writer.writeheader()
                     writer.writerow(row)
+    _flush_audit(pending_audit)
     err.print(f"screened {total} queries: {counts['block']} block, {counts['review']} review, "
               f"{counts['clear']} clear, {counts['error']} error(s) -> {output}")
+
+
+def _actor() -> str:
+    import getpass
+    import os
+
+    return os.environ.get("PROSCRIBE_USER") or getpass.getuser()
+
+
+def _screening_record(result: dict, source: Path) -> dict:
+    """What the audit trail keeps of one screening: enough to prove what was decided and why."""
+    return {
+        "query_id": result.get("id"),
+        "source": str(source),
+        "line": result.get("line"),
+        "decision": result["decision"],
+        "error": result.get("error"),
+        "results": [
+            {"id": r["id"], "score": r["score"], "match": r["match"], "snapshot": r.get("snapshot")}
+            for r in result.get("results", [])
+        ],
+    }
+
+
+def _flush_audit(events: list) -> None:
+    from proscribe import audit
+
+    if events:
+        audit.append_many(events)
+        events.clear()
 
 
 @app.command("index")
@@ -295,14 +331,12 @@ from proscribe.cli_ownership import register as _register_ownership  # noqa: E40
 
 _register_ownership(app)
 
-from proscribe.cli_payments import register as _register_payments  # noqa: E402
-
-_register_payments(app)
-
-
 from proscribe.cli_cases import register as _register_cases  # noqa: E402
 
 _register_cases(app)
+
+from proscribe.cli_payments import register as _register_payments  # noqa: E402
+_register_payments(app)
 
 
 def main() -> None:  # pragma: no cover

@@ -136,8 +136,9 @@ _cached: tuple[str, CompiledIndex] | None = None
 
 
 def _signature(current: dict, derived_state: str) -> str:
+    """Which store and which of its snapshots an index was compiled from."""
     text = "|".join(f"{d}:{s.id}:{s.source_sha256}" for d, s in sorted(current.items()))
-    return hashlib.sha256(f"{text}|{derived_state}".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{settings.database_url()}|{text}|{derived_state}".encode()).hexdigest()[:16]
 
 
 def _derived_state() -> str:

@@ -8,6 +8,7 @@ transaction. Anything that fails leaves the last good snapshot current and says 
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import shutil
 import tempfile
@@ -71,8 +72,12 @@ def download(client: httpx.Client, url: str, target: Path, *, max_bytes: int = D
                             raise UpdateError(f"{url} exceeds the {max_bytes}-byte limit")
                         digest.update(chunk)
                         out.write(chunk)
-                if declared and size != int(declared):
-                    raise UpdateError(f"{url}: truncated download ({size} of {declared} bytes)")
+                # Content-Length counts the bytes on the wire (compressed, under a Content-Encoding),
+                # not the decoded bytes written above.
+                if declared and response.num_bytes_downloaded != int(declared):
+                    raise UpdateError(
+                        f"{url}: truncated download ({response.num_bytes_downloaded} of {declared} bytes)"
+                    )
                 if size == 0:
                     raise UpdateError(f"{url}: empty response")
                 return digest.hexdigest()
@@ -100,7 +105,12 @@ def update_dataset(dataset: str, source: dict[str, Any], *, client: httpx.Client
             download(client, url, workdir / name, max_bytes=max_bytes)
         path = workdir if len(files) > 1 else workdir / next(iter(files))
         label = " ".join(files.values())
-        result = snapshot_store.import_list(dataset, source["format"], path, source_label=label, engine=engine)
+        # A file that does not state its publication date (OFAC's CSV set, DFAT, SEMA) is dated the
+        # day it was fetched: the official URL serves the current list, and an undated snapshot
+        # would never become current over a dated one.
+        fetched = datetime.datetime.now(datetime.UTC).date().isoformat()
+        result = snapshot_store.import_list(dataset, source["format"], path, source_label=label, engine=engine,
+                                            published=fetched)
         if not result.created:
             return UpdateResult(dataset, "unchanged", "same file as snapshot " + result.snapshot.label,
                                 result.snapshot.id, result.snapshot.source_sha256)
@@ -109,6 +119,8 @@ def update_dataset(dataset: str, source: dict[str, Any], *, client: httpx.Client
                             snap.id, snap.source_sha256)
     except (UpdateError, ListFormatError) as exc:
         return UpdateResult(dataset, "failed", f"{exc}; the previous snapshot stays current")
+    except Exception as exc:  # a parser choking on an unexpected file: fail this dataset, not the run
+        return UpdateResult(dataset, "failed", f"{type(exc).__name__}: {exc}; the previous snapshot stays current")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

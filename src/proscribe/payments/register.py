@@ -210,18 +210,42 @@ def record(outcome: Outcome, *, engine: Engine | None = None, today: date | None
     line = outcome.line()
     now = datetime.now(UTC)
     day = (today or now.date()).isoformat()
+    from proscribe import audit
+
     try:
         with engine.begin() as conn:
             conn.execute(_INSERT_DECISION, _decision_row(outcome, key, digest, line, now))
             if outcome.decision in ("block", "reject"):
                 statement = _INSERT_BLOCKED if outcome.decision == "block" else _INSERT_REJECTED
                 conn.execute(statement, _register_row(outcome, key, day))
+            # the decision and its audit record commit together
+            audit.append("payment.decision", "payments", {
+                "message_key": key, "message_id": payment.message_id, "format": line.get("format"),
+                "decision": outcome.decision, "content_sha256": digest,
+                "reasons": [{"kind": r.get("kind"), "field": r.get("field"), "detail": r.get("detail")}
+                            for r in line.get("reasons", [])],
+            }, conn=conn)
     except IntegrityError:  # recorded meanwhile by another process: that record stands
         existing = recorded(key, engine)
         if existing is None:  # pragma: no cover - an integrity error with no row is a real failure
             raise
         return _replay(existing, digest, payment)
+    _open_case(outcome, key, digest, line, engine)
     return line
+
+
+def _open_case(outcome: Outcome, key: str, digest: str, line: dict[str, Any], engine: Engine) -> None:
+    """A held, blocked or rejected payment with a list match becomes a case for an analyst."""
+    if outcome.decision == "pass":
+        return
+    matches = [r["result"] for r in line.get("reasons", []) if r.get("result")]
+    if not matches:
+        return
+    from proscribe.cases.alerts import raise_for_result
+
+    result = {"id": key, "decision": "block" if outcome.decision in ("block", "reject") else "review",
+              "results": matches}
+    raise_for_result("payment", key, digest, result, trigger=f"payment screening: {outcome.decision}", engine=engine)
 
 
 def _register_row(outcome: Outcome, key: str, day: str) -> dict[str, Any]:

@@ -153,7 +153,7 @@ def parse(path: Path, dataset: str) -> ParsedList:
         entities[uid] = entity
 
     if aliases is not None:
-        for line, row in _rows(aliases, 5):
+        for _line, row in _rows(aliases, 5):
             uid = row[0].strip()
             entity = entities.get(uid)
             if entity is None:
@@ -166,7 +166,7 @@ def parse(path: Path, dataset: str) -> ParsedList:
             entity.add(prop, alias)
 
     if addresses is not None:
-        for line, row in _rows(addresses, 6):
+        for _line, row in _rows(addresses, 6):
             entity = entities.get(row[0].strip())
             if entity is None:
                 continue

@@ -110,7 +110,11 @@ def import_list(
         note=note,
         engine=engine,
     )
-    return ImportResult(snapshot, created=True, warnings=parsed.warnings)
+    result = ImportResult(snapshot, created=True, warnings=parsed.warnings)
+    from proscribe import audit
+
+    audit.list_import_hook(result, engine=engine)
+    return result
 
 
 def store_parsed(
