@@ -223,6 +223,19 @@ def _freeze_heap() -> None:
     gc.freeze()
 
 
+def cached_index() -> CompiledIndex | None:
+    """The index this process holds now, if any (the service swaps its own against it)."""
+    return _cached[1] if _cached else None
+
+
+def cached_index_file():
+    """The persisted file of the index held now, if it came from one."""
+    if not _cached or _cached[0] == "explicit":
+        return None
+    path = settings.index_dir() / f"index-{_cached[0]}.pkl"
+    return path if path.exists() else None
+
+
 def set_index(index: CompiledIndex) -> None:
     """Use ``index`` for screening in this process (tests, the API's atomic reload)."""
     global _cached

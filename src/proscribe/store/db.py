@@ -82,6 +82,11 @@ def connect(url: str | None = None) -> Engine:
     """The engine for ``url`` (default: ``PROSCRIBE_DATABASE_URL`` or the SQLite file under
     ``PROSCRIBE_HOME``), with the tables created."""
     return _engine(url or settings.database_url())
+
+
+# Every module's tables live on this one ``metadata``; importing them here lets ``create_all``
+# create the whole store at once.
+import proscribe.cases.store  # noqa: F401,E402
 import proscribe.ownership.store  # noqa: F401,E402
 import proscribe.payments.store  # noqa: F401,E402
-import proscribe.cases.store  # noqa: F401,E402
+import proscribe.store.service_tables  # noqa: F401,E402

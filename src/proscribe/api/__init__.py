@@ -1,0 +1,1 @@
+"""The screening service (FastAPI): see :mod:`proscribe.api.app`."""
