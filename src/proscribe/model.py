@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 #: Screening schemata, from most to least specific. ``LegalEntity`` means "unknown kind of party".
 SCHEMATA = ("Person", "Company", "Organization", "LegalEntity", "Vessel", "Airplane")
@@ -209,7 +210,7 @@ class Entity:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Entity":
+    def from_dict(cls, data: dict[str, Any]) -> Entity:
         return cls(
             id=data["id"],
             schema=data["schema"],

@@ -488,9 +488,10 @@ def _result(cand: _Candidate, record: EntityRecord, q: Query, index: CompiledInd
 def screen_many(queries: list[dict[str, Any]], **kwargs) -> list[dict[str, Any]]:
     """Screen a batch; a bad query gives an error line in its place, the rest complete."""
     out = []
-    for n, data in enumerate(queries, start=1):
+    for number, data in enumerate(queries, start=1):
         try:
-            out.append(screen(data, **kwargs))
+            query = parse_query(data, position=f"query {number}")
+            out.append(screen(query, **kwargs))
         except QueryError as exc:
             qid = data.get("id") if isinstance(data, dict) else None
             out.append({"id": qid, "decision": "error", "error": str(exc), "results": []})

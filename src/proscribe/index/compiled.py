@@ -35,7 +35,7 @@ from proscribe.text.legal import GENERIC_WORDS, LEGAL_FORM_WEIGHT
 from proscribe.text.names import LEGAL, name_forms
 from proscribe.text.variants import VARIANT_GROUPS, spelling_key
 
-INDEX_VERSION = 9
+INDEX_VERSION = 10
 
 #: Form kinds, from strongest to weakest.
 KIND_NAME, KIND_ALIAS, KIND_PREVIOUS, KIND_WEAK = 0, 1, 2, 3
@@ -96,6 +96,7 @@ class CompiledIndex:
     form_kinds: list[int] = field(default_factory=list)
     form_texts: list[tuple[str, ...]] = field(default_factory=list)
     form_weights: list[tuple[float, ...]] = field(default_factory=list)
+    form_has_initial: list[bool] = field(default_factory=list)
     deletes: dict[str, tuple[int, ...]] = field(default_factory=dict)
     skeletons: dict[str, tuple[int, ...]] = field(default_factory=dict)
     prefixes: dict[str, tuple[int, ...]] = field(default_factory=dict)
@@ -231,6 +232,7 @@ def build_index(entities_by_dataset: dict[str, list[Entity]], snapshots: dict[st
     for tokens, roles in raw_forms:
         index.form_texts.append(tuple(index.tokens[index.vocab[t]] for t in tokens))
         index.form_weights.append(tuple(index.weights[index.vocab[t]] for t in tokens))
+        index.form_has_initial.append(any(len(t) == 1 for t in tokens))
         mask = 0
         for token, role in zip(tokens, roles):
             if role != LEGAL and "a" <= token[0] <= "z":

@@ -29,7 +29,7 @@ from proscribe.index.compiled import KIND_LABEL, KIND_PREVIOUS, KIND_WEAK, Compi
 from proscribe.match.config import MatchConfig
 from proscribe.model import COMPATIBLE_SCHEMATA
 from proscribe.text import scripts
-from proscribe.text.names import _PATRONYMIC_RE, CORE, LEGAL, MIDDLE, NameForm, name_forms
+from proscribe.text.names import _PATRONYMIC_RE, CORE, LEGAL, NameForm, name_forms
 from proscribe.text.variants import VARIANT_GROUPS, are_variants, spelling_key
 
 #: A token this common fetches candidates only when the query has no rarer token.
@@ -259,7 +259,7 @@ class Matcher:
         return unique
 
     # -- scoring -----------------------------------------------------------------------------
-    def score_form(self, qtokens: list[QueryToken], query_joined: str, form_idx: int, hits=None):
+    def score_form(self, qtokens: list[QueryToken], query_joined: str, form_idx: int, hits=None, qlists=None):
         """Score one candidate list form against the query (tokens already resolved).
 
         ``hits`` maps a vocabulary token id to the query tokens it is near: built once per query
@@ -277,12 +277,18 @@ class Matcher:
             if found:
                 for sim, i, how in found:
                     pairs.append((sim, i, j, how))
-        qtexts = [qt.text for qt in qtokens]
-        self._initial_pairs(qtexts, ftexts, froles, pairs)
+        qtexts, qweights, qroles, has_initials = qlists or self.query_lists(qtokens)
+        if has_initials or index.form_has_initial[form_idx]:
+            self._initial_pairs(qtexts, ftexts, froles, pairs)
         return self.align(
-            qtexts, [qt.weight for qt in qtokens], [qt.role for qt in qtokens], query_joined,
+            qtexts, qweights, qroles, query_joined,
             ftexts, index.form_weights[form_idx], froles, index.form_joined[form_idx], pairs,
         )
+
+    @staticmethod
+    def query_lists(qtokens: list[QueryToken]):
+        texts = [qt.text for qt in qtokens]
+        return texts, [qt.weight for qt in qtokens], [qt.role for qt in qtokens], any(len(t) == 1 for t in texts)
 
     @staticmethod
     def token_hits(qtokens: list[QueryToken]) -> dict[int, list[tuple[float, int, str]]]:
@@ -326,8 +332,9 @@ class Matcher:
             matched_q += sim * qweights[i]
             matched_f += sim * fweights[j]
             alignment.append((qtexts[i], ftexts[j], sim, how))
+        nq, nf = len(qtexts), len(ftexts)
         # joined/split words: one token on one side equal to two adjacent tokens on the other
-        for i, qtext in enumerate(qtexts):
+        for i, qtext in enumerate(qtexts if len(used_q) < nq and len(used_f) < nf - 1 else ()):
             if i in used_q or len(qtext) < 5:
                 continue
             for j in range(len(ftexts) - 1):
@@ -338,7 +345,7 @@ class Matcher:
                     matched_f += fweights[j] + fweights[j + 1]
                     alignment.append((qtext, f"{ftexts[j]} {ftexts[j + 1]}", 1.0, "joined"))
                     break
-        for j, ftext in enumerate(ftexts):
+        for j, ftext in enumerate(ftexts if len(used_f) < nf and len(used_q) < nq - 1 else ()):
             if j in used_f or len(ftext) < 5:
                 continue
             for i in range(len(qtexts) - 1):
@@ -351,13 +358,15 @@ class Matcher:
                     break
         # A middle name missing on one side is an omission and costs little; different middle
         # names on both sides (Ivanovich vs Viktorovich) are a contradiction and cost in full.
-        left_q = any(i not in used_q and qroles[i] != LEGAL for i in range(len(qtexts)))
-        left_f = any(j not in used_f and froles[j] != LEGAL for j in range(len(ftexts)))
-        conflict = left_q and left_f
-        total_q = sum(w if i in used_q else w * self._unmatched_share(qroles[i], conflict)
-                      for i, w in enumerate(qweights))
-        total_f = sum(w if j in used_f else w * self._unmatched_share(froles[j], conflict)
-                      for j, w in enumerate(fweights))
+        left_q = len(used_q) < nq and any(i not in used_q and qroles[i] != LEGAL for i in range(nq))
+        left_f = len(used_f) < nf and any(j not in used_f and froles[j] != LEGAL for j in range(nf))
+        shares = (1.0, 1.0 if left_q and left_f else cfg.unmatched_middle_share, cfg.unmatched_legal_share)
+        total_q = 0.0
+        for i in range(nq):
+            total_q += qweights[i] if i in used_q else qweights[i] * shares[qroles[i]]
+        total_f = 0.0
+        for j in range(nf):
+            total_f += fweights[j] if j in used_f else fweights[j] * shares[froles[j]]
         cov_q = min(1.0, matched_q / total_q) if total_q > 0 else 0.0
         cov_f = min(1.0, matched_f / total_f) if total_f > 0 else 0.0
         score = (cov_q**cfg.query_exponent) * (cov_f**cfg.list_exponent) if cov_q > 0 and cov_f > 0 else 0.0
@@ -379,13 +388,6 @@ class Matcher:
                 score = whole * cfg.joined_discount
                 method = "whole name without spaces"
         return min(score, 1.0), alignment, cov_q, cov_f, method
-
-    def _unmatched_share(self, role: int, conflict: bool = False) -> float:
-        if role == MIDDLE:
-            return 1.0 if conflict else self.cfg.unmatched_middle_share
-        if role == LEGAL:
-            return self.cfg.unmatched_legal_share
-        return 1.0
 
     def compare(self, query_name: str, list_name: str, schema: str = "LegalEntity") -> float:
         """Score one pair of names directly (no candidate search), with this index's token
@@ -441,6 +443,7 @@ class Matcher:
                 query_joined = "".join(qt.text for qt in core)
                 joined_keys = [a.text + b.text for a, b in zip(core, core[1:])] + [qt.text for qt in core if len(qt.text) >= 4]
                 hits = self.token_hits(qtokens)
+                qlists = self.query_lists(qtokens)
                 form_entity = index.form_entity_ids
                 for form_idx in self.candidates(qtokens, joined_keys).tolist():
                     entity_idx = form_entity[form_idx]
@@ -449,7 +452,7 @@ class Matcher:
                         continue
                     if allowed_entities is not None and not allowed_entities(record):
                         continue
-                    score, alignment, cov_q, cov_f, method = self.score_form(qtokens, query_joined, form_idx, hits)
+                    score, alignment, cov_q, cov_f, method = self.score_form(qtokens, query_joined, form_idx, hits, qlists)
                     kind = index.form_kinds[form_idx]
                     if kind == KIND_WEAK:
                         score *= cfg.weak_alias_factor
