@@ -13,7 +13,9 @@ explanation of every number that produced its score.
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
+import types
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -496,3 +498,15 @@ def screen_many(queries: list[dict[str, Any]], **kwargs) -> list[dict[str, Any]]
             qid = data.get("id") if isinstance(data, dict) else None
             out.append({"id": qid, "decision": "error", "error": str(exc), "results": []})
     return out
+
+
+class _CallableModule(types.ModuleType):
+    """``proscribe.screen(query)`` is the public Python API, the same as
+    ``proscribe.screen.screen(query)``: the module is callable so that the short form works
+    while ``from proscribe.screen import get_index`` keeps working too."""
+
+    def __call__(self, query, **kwargs):
+        return screen(query, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -90,16 +90,14 @@ def test_cli_import_changes_explain_and_derived_entities(cli_env, tmp_path):
     assert by_party["acme-sub"]["explanation"] == expected
 
     svg_path, png_path = tmp_path / "path.svg", tmp_path / "path.png"
-    args = ["ownership", "explain", "acme-sub", "--svg", str(svg_path)]
-    if explain.png_renderer():
-        args += ["--png", str(png_path)]
+    args = ["ownership", "explain", "acme-sub", "--svg", str(svg_path), "--png", str(png_path)]
+    assert explain.png_renderer() is not None  # CairoSVG is a dependency: a PNG is always possible
     shown = runner.invoke(app, args)
     assert shown.exit_code == 0, shown.output
     assert expected in shown.output and "└─ 50% ← INTEGRITY TECHNOLOGY GROUP" in shown.output
     picture = svg_path.read_text(encoding="utf-8")
     assert picture.startswith("<svg") and "Acme Subsidiary GmbH" in picture and "60%" in picture
-    if explain.png_renderer():
-        assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
     entities = {e.source_id: e for e in derived_entities("ofac")}
     sub = entities["ofac-acme-sub"]

@@ -65,6 +65,9 @@ ROUTE_ROLES: dict[tuple[str, str], str] = {
     ("POST", "/v1/admin/keys"): "admin",
     ("DELETE", "/v1/admin/keys/{key_id}"): "admin",
 }
+#: Routes that take bodies other than JSON (payment messages, CSV uploads): the gate leaves the
+#: Content-Type to them (filled from :mod:`proscribe.api.workflow` by :func:`create_app`).
+RAW_BODY_PATHS: set[str] = set()
 PUBLIC_PATHS = {"/healthz", "/readyz", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
 
 #: Datasets names yente clients use for "everything".
@@ -470,7 +473,13 @@ class Gate:
         headers = _headers(scope)
         length = headers.get("content-length")
         ctype = headers.get("content-type", "").split(";")[0].strip().lower()
-        if ctype and ctype != "application/json" and not ctype.endswith("+json") and length != "0":
+        if (
+            ctype
+            and ctype != "application/json"
+            and not ctype.endswith("+json")
+            and length != "0"
+            and route_path not in RAW_BODY_PATHS
+        ):
             return await _send_error(
                 send, 415, f"Content-Type {ctype!r} is not supported; send the body as application/json"
             )
@@ -1092,6 +1101,13 @@ def create_app(config: ServiceSettings | None = None) -> FastAPI:
                 {"status": status, "auth": auth_state, "snapshots": {}, "detail": state.load_error}, 503
             )
         return json_response({"status": "ready", "auth": auth_state, "snapshots": state.snapshot_ids})
+
+    # cases, book, monitoring, audit, payments, ownership (their roles join the gate's table)
+    from proscribe.api import workflow
+
+    ROUTE_ROLES.update(workflow.ROUTE_ROLES)
+    RAW_BODY_PATHS.update(workflow.RAW_BODY_PATHS)
+    app.include_router(workflow.router)
 
     app.add_middleware(Gate, state=state, fastapi_app=app)
     return app
