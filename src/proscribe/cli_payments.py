@@ -50,8 +50,14 @@ def payments_screen(
     datasets: str | None = typer.Option(
         None, help="Comma-separated datasets to screen against (default all)."
     ),
+    watch: bool = typer.Option(False, "--watch", help="Keep watching the folders and screen files as they arrive."),
+    interval: float = typer.Option(2.0, help="With --watch: seconds between looks at the folders."),
+    watch_for: float | None = typer.Option(None, "--watch-for", help="With --watch: stop after this many seconds."),
 ) -> None:
-    """Screen payment messages: one JSON line per message (transaction) with its decision and reasons."""
+    """Screen payment messages: one JSON line per message (transaction) with its decision and reasons.
+
+    With ``--watch`` the folders are polled and every new file is screened once; decisions are
+    recorded by message id, so a file seen again (after a restart) replays its recorded decision."""
     from proscribe.payments import message_files, parse_file
     from proscribe.payments.decide import Screener
     from proscribe.payments.geography import REGIMES
@@ -64,7 +70,7 @@ def payments_screen(
     if missing:
         cli.fail(f"{', '.join(missing)}: not found")
     files = message_files(paths)
-    if not files:
+    if not files and not watch:
         cli.fail("no message files found")
     cli.ensure_store()
     from proscribe.screen import get_index
@@ -82,21 +88,51 @@ def payments_screen(
         out.flush()
         batch.clear()
 
-    try:
+    seen: set[Path] = set()
+
+    def screen_files(todo: list[Path]) -> None:
         batch: list = []
-        for file in files:
+        for file in todo:
+            seen.add(file)
             batch.extend(parse_file(file))
             if len(batch) >= CHUNK:
                 flush(batch)
         flush(batch)
+
+    try:
+        screen_files(files)
+        if watch:
+            import time
+
+            deadline = None if watch_for is None else time.monotonic() + watch_for
+            cli.err.print(f"watching {', '.join(str(p) for p in paths)} (Ctrl-C to stop)")
+            try:
+                while deadline is None or time.monotonic() < deadline:
+                    time.sleep(interval)
+                    fresh = [f for f in message_files(paths) if f not in seen and _settled(f)]
+                    if fresh:
+                        screen_files(fresh)
+            except KeyboardInterrupt:
+                pass
     finally:
         if output:
             out.close()
+    files = sorted(seen)
     summary = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("pass", "hold", "reject", "block"))
     cli.err.print(
         f"screened {sum(counts.values())} message(s) from {len(files)} file(s): {summary}"
         + (f" -> {output}" if output else "")
     )
+
+
+def _settled(path: Path, quiet_seconds: float = 0.5) -> bool:
+    """A file still being written is left for the next look (its size must not be growing)."""
+    import time
+
+    try:
+        return time.time() - path.stat().st_mtime >= quiet_seconds
+    except OSError:
+        return False
 
 
 def _parse_date(text: str | None, what: str) -> date:

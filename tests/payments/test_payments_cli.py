@@ -81,3 +81,25 @@ def test_bad_arguments_fail_cleanly(cli, tmp_path):
     (tmp_path / "m.json").write_text("{}")
     result = cli("payments", "screen", tmp_path / "m.json", "--regime", "xx")
     assert result.exit_code == 1 and "unknown regime" in result.output
+
+
+def test_watched_folder_screens_files_that_arrive_later(cli, fixture_path, tmp_path):
+    import shutil
+    import threading
+    import time
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(fixture_path("pacs008_v12_clean.xml"), inbox)
+
+    def arrive() -> None:  # a payment written into the folder while it is watched
+        time.sleep(1.0)
+        shutil.copy(fixture_path("pacs008_v08_itg.xml"), inbox)
+
+    threading.Thread(target=arrive).start()
+    out = tmp_path / "watched.jsonl"
+    result = cli("payments", "screen", inbox, "-o", out, "--watch", "--interval", "0.3", "--watch-for", "3.5")
+    assert result.exit_code == 0, result.output
+    decisions = {json.loads(line)["file"].rsplit("/", 1)[-1]: json.loads(line)["decision"]
+                 for line in out.read_text().splitlines()}
+    assert decisions == {"pacs008_v12_clean.xml": "pass", "pacs008_v08_itg.xml": "block"}
