@@ -94,7 +94,7 @@ def main() -> None:
     t_eu = time.perf_counter() - t0
     eu_blocked = int((eu_result.status == 2).sum())
     del eu_result
-    t_uk, uk_blocked = None, 0
+    t_uk, uk_blocked, t_uk_add, uk_identical = None, 0, None, None
     if args.uk:
         from proscribe.ownership.uk import REGIME as UK
 
@@ -102,6 +102,16 @@ def main() -> None:
         uk_result = compute(UK, graph, listed)
         t_uk = time.perf_counter() - t0
         uk_blocked = int((uk_result.status == 2).sum())
+        # incremental UK: one new designation of a party nobody designated controls yet
+        top = graph.n // LEVELS
+        free = np.flatnonzero(~listed[:top] & (uk_result.status[:top] == 0))
+        uk_new = int(free[np.argmax(np.diff(graph.out_ptr)[free])])
+        uk_listed = listed.copy()
+        uk_listed[uk_new] = True
+        t0 = time.perf_counter()
+        uk_result.update(uk_listed)
+        t_uk_add = time.perf_counter() - t0
+        uk_identical = bool(np.array_equal(compute(UK, graph, uk_listed).status, uk_result.status))
         del uk_result
     blocked = int((result.status == 2).sum())
     review = int((result.status == 1).sum())
@@ -140,7 +150,8 @@ def main() -> None:
         "full_ofac_s": round(t_full, 2),
         "full_eu_s": round(t_eu, 2),
         "eu_derived_block": eu_blocked,
-        **({"full_uk_s": round(t_uk, 2), "uk_derived_block": uk_blocked} if t_uk is not None else {}),
+        **({"full_uk_s": round(t_uk, 2), "uk_derived_block": uk_blocked, "incremental_uk_add_s": round(t_uk_add, 3),
+            "uk_incremental_equals_full": uk_identical} if t_uk is not None else {}),
         "derived_block": blocked,
         "derived_review": review,
         "incremental_add_designation_s": round(t_add, 4),

@@ -15,13 +15,14 @@ or control it; shares (and separately voting rights) are added up per such contr
 more than 50% blocks; recorded control blocks; a designated director is possible control,
 flagged for review. Rows with the same ``joint_group`` are aggregated as one holder.
 
-:class:`ControllerFixpoint` is a worklist over nodes keyed by controller; its ``update`` runs it
-again in full (the UK regime is computed on imported data sets, not the 1M-entity benchmark).
+:class:`ControllerFixpoint` is a worklist over nodes keyed by controller. A new designation
+continues it from the current state, visiting only what lies downstream; a removal or changed
+edges recompute in full.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import deque
 
 import numpy as np
 
@@ -70,14 +71,22 @@ class ControllerFixpoint:
         return share > self.regime.threshold + 1e-9 or vote > 50.0 + 1e-9
 
     def run(self, seeds: np.ndarray) -> np.ndarray:
-        g = self.graph
+        """The whole computation from ``seeds`` (the designated persons)."""
         self.seeds = np.asarray(seeds, dtype=bool).copy()
         self.member = self.seeds.copy()
         self.keys = {int(s): {("person", int(s))} for s in np.flatnonzero(self.seeds)}
         self.contrib = {}
         self.passed_at = {}
-        sums: dict[tuple[int, tuple], list[float]] = defaultdict(lambda: [0.0, 0.0])
-        pending: dict[int, set] = {node: set(keys) for node, keys in self.keys.items()}
+        self.sums: dict[tuple[int, tuple], list[float]] = {}  # plain dict: the state is pickled
+        self.joint_counted: set[int] = set()
+        self._propagate({node: set(keys) for node, keys in self.keys.items()})
+        return self.member
+
+    def _propagate(self, pending: dict[int, set]) -> None:
+        """Carry controller keys down the graph until nothing changes. Keys only ever grow and
+        per-(node, key) sums only ever add, so new designations can continue from any state."""
+        g = self.graph
+        sums = self.sums
         queue = deque(pending)
         while queue:
             owner = queue.popleft()
@@ -92,14 +101,23 @@ class ControllerFixpoint:
                 if self.seeds[target]:
                     continue
                 joint = int(g.joint[e])
-                edge_keys = {("joint", joint)} if joint >= 0 else new_keys
+                if joint >= 0:
+                    # a joint arrangement's holding counts once, however many keys its member holds
+                    if e in self.joint_counted:
+                        continue
+                    self.joint_counted.add(e)
+                    edge_keys = {("joint", joint)}
+                else:
+                    edge_keys = new_keys
                 gained = set()
                 for key in edge_keys:
                     self.contrib.setdefault((target, key), []).append(e)
                     if self.control[e]:
                         gained.add(key)
                     else:
-                        acc = sums[(target, key)]
+                        acc = sums.get((target, key))
+                        if acc is None:
+                            acc = sums[(target, key)] = [0.0, 0.0]
                         acc[0] += self.w_share[e]
                         acc[1] += self.w_vote[e]
                         if self._passes(acc[0], acc[1]):
@@ -115,12 +133,34 @@ class ControllerFixpoint:
                         pending[target] = set()
                         queue.append(target)
                     pending[target] |= gained
-        return self.member
 
     def controllers(self, node: int) -> set:
         return {k for k in self.keys.get(node, set()) if self.member[node]}
 
     def update(self, seeds: np.ndarray, touched: np.ndarray | None = None) -> np.ndarray:
+        """New designations continue the propagation from the current state (only what lies
+        downstream of them is visited); a removed designation, changed edges or the designation
+        of an entity already owned or controlled recompute in full, since controller keys would
+        have to be withdrawn everywhere they reached."""
+        seeds = np.asarray(seeds, dtype=bool)
         before = self.member.copy()
-        self.run(seeds)
+        removed = self.seeds & ~seeds
+        added_mask = seeds & ~self.seeds
+        if (
+            removed.any()
+            or (touched is not None and len(touched))
+            or not hasattr(self, "sums")
+            or (added_mask & self.member).any()  # an owned entity designated itself: its keys change
+        ):
+            self.run(seeds)
+        else:
+            added = [int(s) for s in np.flatnonzero(seeds & ~self.seeds)]
+            self.seeds = seeds.copy()
+            pending: dict[int, set] = {}
+            for node in added:
+                self.member[node] = True
+                key = ("person", node)
+                self.keys.setdefault(node, set()).add(key)
+                pending[node] = {key}
+            self._propagate(pending)
         return np.flatnonzero(before != self.member)
