@@ -34,6 +34,9 @@ from proscribe.text.variants import VARIANT_GROUPS, are_variants, spelling_key
 
 #: A token this common fetches candidates only when the query has no rarer token.
 COMMON_SHARE = 0.02
+#: Candidate sets up to this many postings are ranked in plain Python (faster than NumPy
+#: for small sizes).
+SMALL_SET = 600
 
 
 @dataclass
@@ -183,7 +186,7 @@ class Matcher:
         return out
 
     # -- candidates --------------------------------------------------------------------------
-    def candidates(self, qtokens: list[QueryToken], joined_keys: list[str]) -> np.ndarray:
+    def candidates(self, qtokens: list[QueryToken], joined_keys: list[str]) -> list[int]:
         """The forms worth scoring: those sharing the most query weight relative to their own.
 
         Each query token counts once per form (its best neighbour in that form), so a form does
@@ -191,7 +194,7 @@ class Matcher:
         to forms found otherwise, or, when nothing else is found, are intersected.
         """
         index = self.index
-        chunks: list[tuple[np.ndarray, np.ndarray]] = []
+        per_token: list[tuple[list[np.ndarray], list[float]]] = []
         common: list[tuple[np.ndarray, float]] = []
         for qt in qtokens:
             if qt.role == LEGAL or len(qt.text) == 1:
@@ -206,8 +209,34 @@ class Matcher:
                     continue
                 ids_list.append(postings)
                 values.append(value)
-            if not ids_list:
-                continue
+            if ids_list:
+                per_token.append((ids_list, values))
+        for key in joined_keys:
+            postings = index.compound_postings(key)
+            if postings is not None and len(postings) <= self.common_df:
+                per_token.append(([postings], [index.max_weight]))
+        initials = [qt.text for qt in qtokens if len(qt.text) == 1 and "a" <= qt.text <= "z"]
+        keep = self.cfg.candidates * (2 if initials else 1)
+        if not per_token:
+            if not common:
+                return []
+            # Only common tokens: intersect them rather than fetching thousands of forms.
+            common.sort(key=lambda item: len(item[0]))
+            base = common[0][0]
+            for postings, _ in common[1:]:
+                narrowed = np.intersect1d(base, postings, assume_unique=True)
+                if len(narrowed):
+                    base = narrowed
+            return base[: self.cfg.candidates * 4].tolist()
+        mask = 0
+        for letter in initials:
+            mask |= 1 << (ord(letter) - 97)
+        return self._rank(per_token, common, mask, keep)
+
+    def _rank(self, per_token, common, mask: int, keep: int) -> list[int]:
+        index = self.index
+        chunks: list[tuple[np.ndarray, np.ndarray]] = []
+        for ids_list, values in per_token:
             if len(ids_list) == 1:
                 chunks.append((ids_list[0], np.full(len(ids_list[0]), values[0])))
                 continue
@@ -216,21 +245,6 @@ class Matcher:
             order = np.argsort(-weights, kind="stable")
             ids, first = np.unique(ids[order], return_index=True)
             chunks.append((ids, weights[order][first]))
-        for key in joined_keys:
-            postings = index.compound_postings(key)
-            if postings is not None and len(postings) <= self.common_df:
-                chunks.append((postings, np.full(len(postings), index.max_weight)))
-        if not chunks:
-            if not common:
-                return np.zeros(0, dtype=np.int32)
-            # Only common tokens: intersect them rather than fetching thousands of forms.
-            common.sort(key=lambda item: len(item[0]))
-            base = common[0][0]
-            for postings, _ in common[1:]:
-                narrowed = np.intersect1d(base, postings, assume_unique=True)
-                if len(narrowed):
-                    base = narrowed
-            return base[: self.cfg.candidates * 4]
         if len(chunks) == 1:
             unique, scores = chunks[0][0], chunks[0][1].copy()
         else:
@@ -244,19 +258,14 @@ class Matcher:
         # Rank by shared weight relative to the form's own weight, so long names sharing one
         # common word do not crowd out a short name that is fully covered.
         scores = scores / index.form_norm[unique]
-        initials = [qt.text for qt in qtokens if len(qt.text) == 1 and "a" <= qt.text <= "z"]
-        if initials:
+        if mask:
             # Initials fetch nothing themselves; prefer forms that have a word for each of them.
-            mask = 0
-            for letter in initials:
-                mask |= 1 << (ord(letter) - 97)
             has_all = (index.form_letters[unique] & np.uint32(mask)) == mask
             scores[has_all] += scores.max()
-        keep = self.cfg.candidates * (2 if initials else 1)
         if len(unique) > keep:
             top = np.argpartition(-scores, keep)[:keep]
-            return unique[top]
-        return unique
+            return unique[top].tolist()
+        return unique.tolist()
 
     # -- scoring -----------------------------------------------------------------------------
     def score_form(self, qtokens: list[QueryToken], query_joined: str, form_idx: int, hits=None, qlists=None):
@@ -445,7 +454,7 @@ class Matcher:
                 hits = self.token_hits(qtokens)
                 qlists = self.query_lists(qtokens)
                 form_entity = index.form_entity_ids
-                for form_idx in self.candidates(qtokens, joined_keys).tolist():
+                for form_idx in self.candidates(qtokens, joined_keys):
                     entity_idx = form_entity[form_idx]
                     record = index.entities[entity_idx]
                     if record.schema not in compatible:
