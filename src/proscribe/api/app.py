@@ -1107,7 +1107,12 @@ def create_app(config: ServiceSettings | None = None) -> FastAPI:
 
     ROUTE_ROLES.update(workflow.ROUTE_ROLES)
     RAW_BODY_PATHS.update(workflow.RAW_BODY_PATHS)
-    app.include_router(workflow.router)
+    # added as routes of their own (not include_router, which may nest them behind one entry):
+    # the gate finds each route, and so the role it needs, by its own path
+    app.router.routes.extend(workflow.router.routes)
+    unplaced = [type(route).__name__ for route in app.router.routes if not getattr(route, "path", "")]
+    if unplaced:  # the gate could not tell which role such a route needs: refuse to start
+        raise RuntimeError(f"routes without a path of their own: {', '.join(unplaced)}")
 
     app.add_middleware(Gate, state=state, fastapi_app=app)
     return app

@@ -44,6 +44,7 @@ import asyncio
 import datetime
 import json
 import logging
+import shutil
 import tempfile
 import threading
 import time
@@ -53,8 +54,9 @@ from typing import Any, Literal
 import orjson
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 from pydantic import TypeAdapter, ValidationError
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from proscribe.api import auth
@@ -127,7 +129,7 @@ router = APIRouter()
 
 def _errors(*codes: int) -> dict:
     out: dict[int | str, Any] = {}
-    for code in sorted({401, 403, 413, 415, 429, *codes}):
+    for code in sorted({400, 401, 403, 413, 415, 429, *codes}):  # 400: a body that cannot be read
         if code == 409:
             out[code] = CONFLICT
         elif code == 422:
@@ -162,6 +164,14 @@ def _case_call(func, *args, **kwargs):
         raise HTTPException(409, message) from None  # the case's state forbids it
 
 
+def _plain(row: dict) -> dict:
+    """A store row as a dict with plain ``str`` keys (SQLAlchemy's are a str subclass orjson refuses)."""
+    out = {str(k): v for k, v in row.items()}
+    if isinstance(out.get("alerts"), list):
+        out["alerts"] = [_plain(a) if isinstance(a, dict) else a for a in out["alerts"]]
+    return out
+
+
 def _invalid(exc: ValidationError, prefix: tuple = ("body",)) -> RequestValidationError:
     errors = []
     for error in exc.errors(include_url=False):
@@ -174,7 +184,9 @@ def _media_type(request: Request) -> str:
 
 
 def _raw_body(*types: tuple[str, dict]) -> dict:
-    return {"requestBody": {"required": True, "content": dict(types)}}
+    return {
+        "requestBody": {"required": True, "content": {media: {"schema": schema} for media, schema in types}}
+    }
 
 
 def _inline(schema: dict) -> dict:
@@ -219,7 +231,12 @@ def cases_list(
 
     rows = list_cases(state=state, assignee=assignee, include_closed=include_closed)
     return json_response(
-        {"total": len(rows), "limit": limit, "offset": offset, "cases": rows[offset : offset + limit]}
+        {
+            "total": len(rows),
+            "limit": limit,
+            "offset": offset,
+            "cases": [_plain(r) for r in rows[offset : offset + limit]],
+        }
     )
 
 
@@ -235,7 +252,7 @@ def case_show(case_id: int = CaseId, who: auth.KeyInfo | None = Depends(principa
     with the full screening result, its explanation and the list snapshot it names."""
     from proscribe.cases.alerts import get_case
 
-    return json_response(_case_call(get_case, case_id))
+    return json_response(_plain(_case_call(get_case, case_id)))
 
 
 def _after(case_id: int, version: int) -> dict:
@@ -397,7 +414,6 @@ async def book_import(
             f"Content-Type {media!r} is not supported; send application/json, application/x-ndjson or text/csv",
         )
     raw = await request.body()
-    label = "records"
     if fmt == "json":
         try:
             data = orjson.loads(raw)
@@ -409,7 +425,6 @@ async def book_import(
             else:
                 parsed = BOOK_IMPORT.validate_python(data)
                 records, replace = parsed.records, parsed.replace or replace
-                label = "records"
         except ValidationError as exc:
             raise _invalid(exc) from None
         if not records:
@@ -427,7 +442,7 @@ async def book_import(
                 return import_book(path, fmt=fmt, replace=replace, actor=actor(who))
             except BookFormatError as exc:
                 errors = exc.errors
-                if label == "records" and media == "application/json":
+                if media == "application/json":
                     errors = [_record_position(e) for e in errors]
                 shown = "; ".join(errors[:20])
                 more = f" (and {len(errors) - 20} more)" if len(errors) > 20 else ""
@@ -481,7 +496,7 @@ def book_customer(
             .where(cases.c.subject_kind == "customer", cases.c.subject_id == customer_id)
             .order_by(cases.c.id)
         ).all()
-        case_rows = [_case_dict(c, stamp) for c in found]
+        case_rows = [_plain(_case_dict(c, stamp)) for c in found]
     return json_response(
         {
             "customer_id": row.customer_id,
@@ -585,12 +600,22 @@ def audit_export(
     from proscribe import audit
 
     start, end = _timestamp(since, "since"), _timestamp(until, "until")
-    with tempfile.TemporaryDirectory(prefix="proscribe-audit-") as folder:
-        path = FilePath(folder) / f"audit.{format}"
-        audit.export(path, fmt=format, since=start, until=end)
-        data = path.read_bytes()
+    folder = tempfile.mkdtemp(prefix="proscribe-audit-")
+    path = FilePath(folder) / f"audit.{format}"
+    try:
+        count = audit.export(path, fmt=format, since=start, until=end)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     media = "application/x-ndjson" if format == "jsonl" else "text/csv"
-    return Response(data, media_type=media)
+    # streamed from the file, which is removed once sent (a 10-year trail is large)
+    return FileResponse(
+        path,
+        media_type=media,
+        filename=f"proscribe-audit.{format}",
+        headers={"X-Audit-Records": str(count)},
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )
 
 
 # -- payments -------------------------------------------------------------------------------------
