@@ -9,6 +9,7 @@ test modules cannot import this file reliably.
 from __future__ import annotations
 
 import gzip
+import os
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -152,3 +153,33 @@ def history_home(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def history_engine(history_home) -> Engine:
     return _engine_at(history_home)
+
+
+# -- one screening index per session, compiled from the real bundled current lists -----------------
+
+@pytest.fixture(scope="session")
+def screening_home(tmp_path_factory):
+    """A PROSCRIBE_HOME holding the bundled current lists and a persisted index."""
+    home = tmp_path_factory.mktemp("screening-home")
+    previous = os.environ.get("PROSCRIBE_HOME")
+    os.environ["PROSCRIBE_HOME"] = str(home)
+    try:
+        from proscribe import bundled
+        from proscribe.screen import get_index
+
+        bundled.ensure_loaded()
+        get_index(refresh=True)
+    finally:
+        if previous is None:
+            os.environ.pop("PROSCRIBE_HOME", None)
+        else:
+            os.environ["PROSCRIBE_HOME"] = previous
+    return home
+
+
+@pytest.fixture(scope="session")
+def index(screening_home):
+    from proscribe.index.compiled import CompiledIndex
+
+    (path,) = (screening_home / "index").glob("index-*.pkl")
+    return CompiledIndex.load(path)

@@ -3,7 +3,6 @@ hand-written messages under tests/fixtures/payments."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,31 +11,14 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "payments"
 
 
 @pytest.fixture(scope="session")
-def payments_home(tmp_path_factory):
-    """A PROSCRIBE_HOME holding the bundled current lists and a persisted index."""
-    home = tmp_path_factory.mktemp("payments-home")
-    previous = os.environ.get("PROSCRIBE_HOME")
-    os.environ["PROSCRIBE_HOME"] = str(home)
-    try:
-        from proscribe import bundled
-        from proscribe.screen import get_index
-
-        bundled.ensure_loaded()
-        get_index(refresh=True)
-    finally:
-        if previous is None:
-            os.environ.pop("PROSCRIBE_HOME", None)
-        else:
-            os.environ["PROSCRIBE_HOME"] = previous
-    return home
+def payments_home(screening_home):
+    """The session's store with the bundled lists and a persisted index (tests/conftest.py)."""
+    return screening_home
 
 
 @pytest.fixture(scope="session")
-def payment_index(payments_home):
-    from proscribe.index.compiled import CompiledIndex
-
-    (path,) = (payments_home / "index").glob("index-*.pkl")
-    return CompiledIndex.load(path)
+def payment_index(index):
+    return index
 
 
 @pytest.fixture(scope="session")
