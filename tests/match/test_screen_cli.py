@@ -98,3 +98,19 @@ def test_datasets_option_restricts_the_lists_screened(screening_home, tmp_path):
 def test_missing_input_file_fails_with_a_clear_message(screening_home, tmp_path):
     proc = _run(screening_home, "screen", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "o.jsonl"))
     assert proc.returncode != 0 and "file not found" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_parallel_workers_give_the_same_lines_in_input_order(screening_home, tmp_path):
+    names = ["Integrity Technology Group", "Maria Gonzalez Perez", "Vladimir Putin", "Northwind Traders Ltd"]
+    lines = [
+        json.dumps({"id": f"q{n}", "schema": "LegalEntity", "properties": {"name": [names[n % len(names)]]}})
+        for n in range(240)  # enough for the batch to be split across worker processes
+    ]
+    source = tmp_path / "many.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    single, parallel = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert _run(screening_home, "screen", str(source), "-o", str(single)).returncode == 0
+    assert _run(screening_home, "screen", str(source), "-o", str(parallel), "--workers", "2").returncode == 0
+    assert parallel.read_text() == single.read_text()
+    ids = [json.loads(line)["id"] for line in parallel.read_text().splitlines()]
+    assert ids == [f"q{n}" for n in range(240)]
