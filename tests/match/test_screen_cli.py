@@ -114,3 +114,14 @@ def test_parallel_workers_give_the_same_lines_in_input_order(screening_home, tmp
     assert parallel.read_text() == single.read_text()
     ids = [json.loads(line)["id"] for line in parallel.read_text().splitlines()]
     assert ids == [f"q{n}" for n in range(240)]
+
+
+def test_a_fresh_home_loads_the_bundled_lists_by_itself(tmp_path):
+    home = tmp_path / "fresh-home"
+    source = tmp_path / "one.jsonl"
+    source.write_text(json.dumps({"id": "q", "schema": "Company", "properties": {"name": ["Integrity Tech"]}}) + "\n")
+    out = tmp_path / "out.jsonl"
+    proc = _run(home, "screen", str(source), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(out.read_text())["results"][0]["source_id"] == "50543"
+    assert (home / "proscribe.db").exists() and list((home / "index").glob("index-*.pkl"))
