@@ -21,16 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from proscribe.model import Entity, Link
-
-
-@lru_cache(maxsize=64)
-def _schema_props(schema: str) -> frozenset[str]:
-    from followthemoney import model
-
-    found = model.get(schema)
-    return frozenset(found.properties) if found is not None else frozenset()
-
+from proscribe.model import Entity, Link, schema_properties
 
 _FTM_ID_RE = re.compile(r"^[0-9a-zA-Z]([0-9a-zA-Z.\-]*[0-9a-zA-Z])?$")
 _FTM_ID_INVALID = re.compile(r"[^0-9a-zA-Z.\-]+")
@@ -73,7 +64,7 @@ def _sub_id(entity: Entity, kind: str, *parts: Any) -> str:
 
 
 def _clean(schema: str, props: dict[str, list[str]]) -> dict[str, list[str]]:
-    allowed = _schema_props(schema)
+    allowed = schema_properties(schema)
     return {k: [v for v in vals if v] for k, vals in props.items() if k in allowed and any(vals)}
 
 

@@ -20,6 +20,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 #: Screening schemata, from most to least specific. ``LegalEntity`` means "unknown kind of party".
@@ -229,6 +230,15 @@ class Entity:
     def content_hash(self) -> str:
         """A digest of everything the list says about the entity; equal hashes mean unchanged."""
         return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()[:32]
+
+
+@lru_cache(maxsize=64)
+def schema_properties(schema: str) -> frozenset[str]:
+    """The property names FollowTheMoney defines for ``schema`` (empty for an unknown schema)."""
+    from followthemoney import model
+
+    found = model.get(schema)
+    return frozenset(found.properties) if found is not None else frozenset()
 
 
 def make_id(dataset: str, source_id: str) -> str:

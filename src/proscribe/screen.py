@@ -24,7 +24,7 @@ from proscribe.index.compiled import KIND_LABEL, CompiledIndex, EntityRecord, bu
 from proscribe.match.config import MatchConfig, load_config
 from proscribe.match.engine import Matcher, NameHit
 from proscribe.model import SCHEMATA
-from proscribe.text.identifiers import normalise_identifier
+from proscribe.text.identifiers import normalise_country, normalise_identifier
 from proscribe.text.names import clean
 
 ENGINE_VERSION = "1.0"
@@ -121,8 +121,6 @@ def parse_query(data: Any, position: str = "query") -> Query:
     countries = set()
     for key in ("nationality", "citizenship", "country", "jurisdiction", "flag"):
         for value in clean_props.get(key, []):
-            from proscribe.text.identifiers import normalise_country
-
             code = normalise_country(value)
             if code:
                 countries.add(code)
@@ -285,7 +283,8 @@ def _date_evidence(query_dates: list[str], list_dates: tuple[str, ...], cfg: Mat
 def _valid_date(text: str) -> bool:
     from proscribe.sources.base import parse_date
 
-    return parse_date(text) is not None and parse_date(text)[:4] == text[:4]
+    parsed = parse_date(text)
+    return parsed is not None and parsed[:4] == text[:4]
 
 
 def _country_evidence(query_countries: set[str], record: EntityRecord, cfg: MatchConfig) -> tuple[float, str | None]:

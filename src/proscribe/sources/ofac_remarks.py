@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from proscribe.model import Entity, Identifier, Link
+from proscribe.model import IDENTIFIER_PROPS, Entity, Identifier, Link, schema_properties
 from proscribe.sources.base import country_code, parse_date
 
 # Label (as OFAC writes it, case-insensitive) -> identifier type. Longest labels first so that
@@ -252,6 +252,15 @@ def apply_remarks(entity: Entity, remarks: str) -> None:
             continue
 
 
+#: The identifier types that also become a property of the entity (websites, e-mails and
+#: wallets are added where they are read; the rest stay identifiers only).
+_IDENTIFIER_PROPS = {
+    kind: IDENTIFIER_PROPS[kind]
+    for kind in ("passport", "national_id", "tax_id", "registration", "uscc", "lei", "swift_bic", "imo", "mmsi",
+                 "phone")
+}
+
+
 def _add_country(entity: Entity, prop: str, name: str) -> None:
     code = country_code(name)
     entity.add(prop, code or name.strip())
@@ -279,23 +288,6 @@ def _add_identifier(entity: Entity, m: re.Match[str]) -> None:
     if country_name and ident.country is None:
         ident.note = country_name
     entity.add_identifier(ident)
-    _PROPS = {
-        "passport": "passportNumber",
-        "national_id": "idNumber",
-        "tax_id": "taxNumber",
-        "registration": "registrationNumber",
-        "uscc": "registrationNumber",
-        "lei": "leiCode",
-        "swift_bic": "swiftBic",
-        "imo": "imoNumber",
-        "mmsi": "mmsi",
-        "phone": "phone",
-    }
-    prop = _PROPS.get(kind)
-    if prop is None:
-        return
-    from followthemoney import model
-
-    schema = model.get(entity.schema)
-    if schema is not None and prop in schema.properties:
+    prop = _IDENTIFIER_PROPS.get(kind)
+    if prop is not None and prop in schema_properties(entity.schema):
         entity.add(prop, value)

@@ -30,12 +30,12 @@ from __future__ import annotations
 
 import io
 import re
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
 
-from proscribe.model import Address, Entity, Identifier, Link, Sanction, make_id
+from proscribe.model import Address, Entity, Identifier, Link, Sanction, make_id, schema_properties
 from proscribe.sources.base import (
     ListFormatError,
     ParsedList,
@@ -229,18 +229,11 @@ _NOTE_MARKERS = (
 )
 
 
-@cache
-def _schema_props(schema: str) -> frozenset[str]:
-    from followthemoney import model
-
-    return frozenset(model.get(schema).properties)
-
-
 def add_prop(entity: Entity, prop: str, value: str | None, label: str | None = None) -> None:
     """Add ``value`` to ``prop`` if the entity's schema has it, else keep it as a note."""
     if not value:
         return
-    if prop in _schema_props(entity.schema):
+    if prop in schema_properties(entity.schema):
         entity.add(prop, value)
     elif label:
         add_note(entity, label, value)
@@ -297,9 +290,9 @@ def add_country_prop(
     """nationality/citizenship/flag/jurisdiction: ISO2 where it resolves, else OFAC's text."""
     if not text and not iso:
         return
-    if prop in ("nationality", "citizenship") and prop not in _schema_props(entity.schema):
+    if prop in ("nationality", "citizenship") and prop not in schema_properties(entity.schema):
         prop = "country"  # an organisation's "nationality" is its country
-    if prop not in _schema_props(entity.schema):
+    if prop not in schema_properties(entity.schema):
         add_note(entity, label or prop, text or iso or "")
         return
     add_prop(entity, prop, resolve_country(text, iso) or text)
@@ -343,7 +336,7 @@ def apply_detail(
                 add_note(entity, label, value)
         elif kind == "country":
             add_country_prop(entity, prop, value, value_iso, label)
-        elif kind == "gender" and prop in _schema_props(entity.schema):
+        elif kind == "gender" and prop in schema_properties(entity.schema):
             gender = value.lower()
             entity.add(prop, gender if gender in ("male", "female") else "other")
         else:
