@@ -1,6 +1,6 @@
 """``proscribe ownership``: import ownership data, compute derived designations, explain them.
 
-proscribe ownership import FILE [--as-of DATE]     # CSV / JSON (docs/ownership.md) or FtM JSON lines
+proscribe ownership import FILE [--as-of DATE] [--accept-bad-rows]   # CSV / JSON (docs/ownership.md) or FtM
 proscribe ownership import --lists                  # the lists' own "Linked To:" relationships (leads)
 proscribe ownership compute [--regime ofac|eu|uk]   # recompute (after a list update)
 proscribe ownership changes [--regime R] [--all] [--json]
@@ -61,8 +61,18 @@ def import_cmd(
     ),
     as_of: str | None = typer.Option(None, help="Date the holdings are taken at (default today)."),
     compute: bool = typer.Option(True, help="Recompute the derived designations afterwards."),
+    accept_bad_rows: bool = typer.Option(
+        False,
+        "--accept-bad-rows",
+        help="Exit 0 although rows are bad (they are recorded as review leads either way).",
+    ),
 ) -> None:
-    """Import ownership and control relationships; every party is resolved through screening."""
+    """Import ownership and control relationships; every party is resolved through screening.
+
+    A bad row (unknown relationship, wrong number of cells, unreadable share or date, no party)
+    is listed with its row, column, value and why; the rest is imported and each bad row that
+    names its parties is recorded as a review lead. The command then exits with status 3, unless
+    --accept-bad-rows is given."""
     from proscribe.ownership import graph, resolve, store
     from proscribe.sources.base import file_sha256
     from proscribe.store import snapshots as snapshot_store
@@ -121,6 +131,38 @@ def import_cmd(
         cli.console.print(table)
     if compute:
         _print_results(store.compute(as_of=as_of))
+    _report_bad_rows(data, accept_bad_rows)
+
+
+#: Exit status of an import that stored its good rows but found bad ones.
+BAD_ROWS_EXIT = 3
+
+
+def _report_bad_rows(data, accept: bool) -> None:
+    """List every bad row (row, column, value, why) on stderr, and fail unless accepted: a typo
+    in an ownership file must never pass unnoticed (it is a review lead, not a block)."""
+    cli = _cli()
+    bad = [issue for issue in data.issues if issue.bad_row]
+    if not bad:
+        return
+    dropped = sum(1 for issue in bad if issue.kind == "bad_row")
+    dates = sum(1 for issue in bad if issue.kind == "bad_date")
+    leads = len(bad) - dropped - dates
+    cli.err.print(f"{len(bad)} bad row(s) in {escape(str(bad[0].where).split(': ')[0])}:", highlight=False)
+    for issue in bad:
+        cli.err.print(f"  {escape(issue.kind)}: {escape(issue.row_report())}", highlight=False, soft_wrap=True)
+    summary = (
+        f"{leads} recorded as review leads (the owned entity is review when its owner is designated), "
+        f"{dates} with an unreadable date counted as current, {dropped} naming no party not recorded"
+    )
+    if accept:
+        cli.err.print(f"bad rows accepted (--accept-bad-rows): {summary}", highlight=False, soft_wrap=True)
+        return
+    cli.fail(
+        f"{len(bad)} bad row(s): {summary}. Correct the file and import it again, or give "
+        "--accept-bad-rows to accept them as they are",
+        code=BAD_ROWS_EXIT,
+    )
 
 
 @ownership_app.command("compute")

@@ -38,6 +38,7 @@ def test_csv_with_every_kind_of_bad_row(tmp_path):
         "total_over_100",
         "bad_date",
         "bad_row",
+        "unknown_relationship",
     } <= kinds
     cycle = next(i for i in data.issues if i.kind == "cycle")
     assert set(cycle.entities) == {"name:alpha", "name:beta"}
@@ -51,7 +52,7 @@ def test_csv_with_every_kind_of_bad_row(tmp_path):
     assert label["name:alpha"] == "block" and label["name:beta"] == "block"  # the cycle is decided once
     assert label["name:delta"] == "review" and label["name:epsilon"] == "review"
     assert label["name:eta"] == "block"
-    assert label["name:iota"] == "none"  # unknown relationship: read as a lead
+    assert label["name:iota"] == "review"  # unknown relationship: never a harmless lead
 
 
 def test_json_with_dangling_reference_and_wrong_types(tmp_path):

@@ -7,6 +7,10 @@ the listed persons. The SVG is written here as plain markup; PNG is rendered fro
 ``rsvg-convert`` (Debian ``librsvg2-bin``) or ``cairosvg`` when one of them is installed.
 
 Walking up the graph is cycle-safe: a node already on the path is shown once and not entered.
+A path deeper than :data:`MAX_DEPTH` is never cut short of its listed root: past that depth one
+route is followed up to the designated person, its middle folded into a count ("… 9 more
+levels …") and its last levels and the root shown, so every explanation names the listed
+entity (name, list, program) whatever the depth.
 """
 
 from __future__ import annotations
@@ -21,10 +25,24 @@ from typing import Any
 
 import numpy as np
 
-from proscribe.ownership.graph import CONTROL, DIRECTORSHIP, VOTING, format_share
+from proscribe.ownership.graph import (
+    CONTROL,
+    DIRECTORSHIP,
+    UNITS_PER_POINT,
+    UNRECOGNISED,
+    VOTING,
+    format_share,
+    share_units,
+)
 from proscribe.ownership.regime import BLOCK, RegimeResult
 
 MAX_DEPTH = 12
+#: Levels shown next to the listed root when the middle of a deep path is folded.
+ROOT_LEVELS = 2
+#: A sentence lists at most this many intermediate entities; the middle is folded into a count.
+SENTENCE_CHAIN = 6
+
+_NO_SHARE = (CONTROL, DIRECTORSHIP, UNRECOGNISED)
 
 
 @dataclass
@@ -53,6 +71,7 @@ class PathNode:
     share: float | None = None  # the aggregate that decided it
     owners: list[tuple[str, str, PathNode]] = field(default_factory=list)  # (edge label, relationship, owner)
     repeated: bool = False
+    elided: int = 0  # entities between this node and its (single) owner that are not shown
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -67,6 +86,7 @@ class PathNode:
                 for label, rel, child in self.owners
             ],
             **({"repeated": True} if self.repeated else {}),
+            **({"elided": self.elided} if self.elided else {}),
         }
 
 
@@ -110,6 +130,8 @@ def _edge_label(result: RegimeResult, edge: int, level) -> tuple[str, str]:
         return (f"control ({basis})" if basis else "control"), "control"
     if kind == DIRECTORSHIP:
         return "director", "directorship"
+    if kind == UNRECOGNISED:
+        return (record.share_label() if record else "unrecognised relationship"), "unknown"
     label = record.share_label() if record else format_share(float(g.low[edge]), float(g.high[edge]))
     rel = "voting_rights" if kind == VOTING else "shareholding"
     if kind == VOTING:
@@ -119,27 +141,87 @@ def _edge_label(result: RegimeResult, edge: int, level) -> tuple[str, str]:
     return label, rel
 
 
+def _aggregate(result: RegimeResult, edges: list[int], level) -> float:
+    """The share the ``edges`` add up to, summed in exact integer units."""
+    g = result.graph
+    counted = [e for e in edges if int(g.kind[e]) not in _NO_SHARE]
+    if not counted:
+        return 0.0
+    certain = level is result.certain
+    shares = g.low if certain else g.high
+    return int(share_units(shares[counted], up=not certain).sum()) / UNITS_PER_POINT
+
+
+def route_to_root(result: RegimeResult, node: int) -> list[int]:
+    """The edges of one shortest justified route from ``node`` up to a listed (or possibly
+    listed) party, nearest first; empty when ``node`` is itself one or no route exists. Each
+    step uses the justification of the node it leaves (never round a cycle)."""
+    if result.listed[node] or result.uncertain[node]:
+        return []
+    g = result.graph
+    came: dict[int, int] = {node: -1}
+    frontier = [node]
+    while frontier:
+        nxt: list[int] = []
+        for n in frontier:
+            for e in contributing_edges(result, n):
+                owner = int(g.src[e])
+                if owner in came:
+                    continue
+                came[owner] = e
+                if result.listed[owner] or result.uncertain[owner]:
+                    route = []
+                    while owner != node:
+                        edge = came[owner]
+                        route.append(edge)
+                        owner = int(g.dst[edge])
+                    return route[::-1]
+                if result.status[owner] != 0:
+                    nxt.append(owner)
+        frontier = nxt
+    return []
+
+
 def path_tree(result: RegimeResult, node: int, describe: Describe | None = None) -> PathNode:
     describe = describe or plain_describe(result)
 
-    def build(n: int, on_path: set[int], depth: int) -> PathNode:
-        status = result.label(n)
+    def status_of(n: int) -> str:
         if not result.listed[n] and result.uncertain[n]:
-            status = "uncertain-listed"
-        item = PathNode(n, describe(n), status)
-        if result.listed[n] or result.uncertain[n] or depth >= MAX_DEPTH:
+            return "uncertain-listed"
+        return result.label(n)
+
+    def deep(item: PathNode) -> PathNode:
+        """Past the depth limit: one route up to the listed root, the middle folded."""
+        route = route_to_root(result, item.node)
+        if not route:
+            return item
+        g = result.graph
+        shown = route[-ROOT_LEVELS - 1 :] if len(route) > ROOT_LEVELS + 1 else route
+        # build the shown top of the route, root first
+        top = PathNode(int(g.src[shown[-1]]), describe(int(g.src[shown[-1]])), status_of(int(g.src[shown[-1]])))
+        for e in reversed(shown[1:]):
+            below = int(g.dst[e])
+            holder = PathNode(below, describe(below), status_of(below))
+            label, rel = _edge_label(result, e, _level(result, below))
+            holder.owners.append((label, rel, top))
+            top = holder
+        label, rel = _edge_label(result, route[0], _level(result, item.node))
+        if len(route) > len(shown):
+            item.elided = len(route) - len(shown)
+        item.owners.append((label, rel, top))
+        return item
+
+    def build(n: int, on_path: set[int], depth: int) -> PathNode:
+        item = PathNode(n, describe(n), status_of(n))
+        if result.listed[n] or result.uncertain[n]:
             return item
         if result.status[n] == 0:
             return item
+        if depth >= MAX_DEPTH:
+            return deep(item)
         level = _level(result, n)
         edges = contributing_edges(result, n, level)
-        item.share = float(
-            sum(
-                _weight(result, e, level)
-                for e in edges
-                if int(result.graph.kind[e]) not in (CONTROL, DIRECTORSHIP)
-            )
-        )
+        item.share = _aggregate(result, edges, level)
         for e in edges:
             owner = int(result.graph.src[e])
             label, rel = _edge_label(result, e, level)
@@ -153,10 +235,25 @@ def path_tree(result: RegimeResult, node: int, describe: Describe | None = None)
     return build(node, {node}, 0)
 
 
-def _chain(owner: PathNode) -> tuple[str, list[str]]:
+def _roots(item: PathNode, limit: int = 4) -> tuple[list[str], int]:
+    """The listed (or possibly listed) parties at the top of ``item``'s subtree: up to ``limit``
+    of them described, and how many there are in all."""
+    found: dict[int, PathNode] = {}
+    stack = [item]
+    while stack:
+        current = stack.pop()
+        if current.status in ("listed", "uncertain-listed"):
+            found.setdefault(current.node, current)
+            continue
+        stack.extend(child for _l, _r, child in reversed(current.owners))
+    return [_who(root) for root in list(found.values())[:limit]], len(found)
+
+
+def _chain(owner: PathNode) -> tuple[str, list[tuple[str, int]]]:
     """From a derived owner up: (who is at the top, [intermediates from the top down with the
-    share held in each]). Stops at a listed person or at an entity blocked in aggregate."""
-    chain: list[str] = []
+    share held in each, as (text, how many entities the entry stands for)]). Stops at a listed
+    person or at an entity blocked in aggregate, whose listed roots are then named."""
+    chain: list[tuple[str, int]] = []
     current = owner
     seen: set[int] = set()
     while True:
@@ -167,15 +264,36 @@ def _chain(owner: PathNode) -> tuple[str, list[str]]:
             owners = ", ".join(_who(child) for _l, _r, child in current.owners[:4])
             more = " and others" if len(current.owners) > 4 else ""
             agg = format_share(current.share, current.share) if current.share else "control"
+            direct = {child.node for _l, _r, child in current.owners if child.status == "listed"}
+            roots, count = _roots(current)
+            listed = ""
+            if roots and len(direct) < count:
+                extra = f" and {count - len(roots)} more" if count > len(roots) else ""
+                listed = f"; listed at the top: {', '.join(roots)}{extra}"
             return (
-                f"{current.info.caption} (itself {current.status}: {agg} in aggregate by {owners}{more})",
+                f"{current.info.caption} (itself {current.status}: {agg} in aggregate by "
+                f"{owners}{more}{listed})",
                 chain,
             )
         label, _rel, parent = current.owners[0]
-        chain.insert(0, f"{current.info.caption} ({label})")
+        chain.insert(0, (f"{current.info.caption} ({label})", 1))
+        if current.elided:
+            chain.insert(0, ("", current.elided))
         if parent.node in seen:
             return _who(parent), chain
         current = parent
+
+
+def _chain_text(chain: list[tuple[str, int]]) -> str:
+    """The intermediates as text; a long chain keeps its ends and folds the middle into a count
+    (never the listed root, which is not part of the chain)."""
+    if len(chain) > SENTENCE_CHAIN:
+        keep = SENTENCE_CHAIN // 2
+        middle = sum(count for _text, count in chain[keep:-keep])
+        chain = [*chain[:keep], ("", middle), *chain[-keep:]]
+    return ", ".join(
+        text if text else f"… {count} more level{'s' if count != 1 else ''} …" for text, count in chain
+    )
 
 
 def _who(node: PathNode) -> str:
@@ -197,13 +315,17 @@ def sentence(
         return f"not blocked under {label}"
     parts = []
     for edge_label, rel, owner in tree.owners:
-        verb = {"control": "controlled by", "directorship": "with director"}.get(rel, "owned by")
+        verb = {
+            "control": "controlled by",
+            "directorship": "with director",
+            "unknown": "with",
+        }.get(rel, "owned by")
         head = f"{edge_label} {verb}" if rel not in ("control", "directorship") else verb
         basis = ""
         if rel == "control" and edge_label != "control":
             basis = f" ({edge_label.removeprefix('control ').strip('()').replace('_', ' ')})"
         top, chain = _chain(owner)
-        parts.append(f"{head} {top}{basis}" + (f" through {', '.join(chain)}" if chain else ""))
+        parts.append(f"{head} {top}{basis}" + (f" through {_chain_text(chain)}" if chain else ""))
     if status == BLOCK:
         lead = f"blocked under {label}"
     else:
@@ -226,6 +348,11 @@ def review_reasons(result: RegimeResult, node: int) -> list[str]:
             rec = g.edges[e] if g.edges is not None else None
             if int(g.kind[e]) == DIRECTORSHIP:
                 reasons.add("a listed person is a director (possible control)")
+            elif int(g.kind[e]) == UNRECOGNISED:
+                if rec is not None and "malformed_row" in rec.flags:
+                    reasons.add("a row of the data could not be read")
+                else:
+                    reasons.add("relationship not recognised")
             elif g.low[e] < g.high[e]:
                 if rec is not None and rec.share_low is None:
                     reasons.add("share unknown")
@@ -276,7 +403,8 @@ def text_tree(tree: PathNode) -> str:
     def walk(item: PathNode, prefix: str) -> None:
         for i, (label, _rel, child) in enumerate(item.owners):
             last = i == len(item.owners) - 1
-            lines.append(f"{prefix}{'└─' if last else '├─'} {label} ← {line(child)}")
+            folded = f"… {item.elided} more levels not shown … ← " if item.elided else ""
+            lines.append(f"{prefix}{'└─' if last else '├─'} {label} ← {folded}{line(child)}")
             walk(child, prefix + ("   " if last else "│  "))
 
     walk(tree, "")
@@ -323,6 +451,8 @@ def svg(tree: PathNode, title: str, footer: str = "") -> str:
         if not item.repeated and item.owners:
             nodes[item.node] = item
         for label, _rel, child in item.owners:
+            if item.elided:
+                label = f"{label} (+{item.elided} levels)"
             if (child.node, item.node, label) not in edges:
                 edges.append((child.node, item.node, label))
             if d < MAX_DEPTH * 2:

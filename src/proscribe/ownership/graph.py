@@ -30,39 +30,23 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-#: Relationship kinds, with the small integer each has in the graph arrays.
-RELATIONSHIPS = ("shareholding", "voting_rights", "control", "directorship", "nominee", "linked")
-KIND = {name: code for code, name in enumerate(RELATIONSHIPS)}
-SHAREHOLDING, VOTING, CONTROL, DIRECTORSHIP, NOMINEE, LINKED = range(len(RELATIONSHIPS))
+from proscribe.ownership import relationships
 
-#: Spellings accepted in the ``relationship`` column.
-RELATIONSHIP_ALIASES = {
-    "shareholding": "shareholding",
-    "shares": "shareholding",
-    "ownership": "shareholding",
-    "owner": "shareholding",
-    "share": "shareholding",
-    "equity": "shareholding",
-    "voting_rights": "voting_rights",
-    "voting": "voting_rights",
-    "votes": "voting_rights",
-    "control": "control",
-    "controls": "control",
-    "directorship": "directorship",
-    "director": "directorship",
-    "board": "directorship",
-    "nominee": "nominee",
-    "nominee_shareholding": "nominee",
-    "linked": "linked",
-    "linked_to": "linked",
-    "lead": "linked",
-    "associate": "linked",
-}
+#: Relationship kinds, with the small integer each has in the graph arrays. ``unknown`` is a
+#: relationship the data names in a way :mod:`.relationships` does not recognise, or a row that
+#: cannot be read reliably: it never blocks, and leads to ``review`` (see :mod:`.regime`).
+RELATIONSHIPS = ("shareholding", "voting_rights", "control", "directorship", "nominee", "linked", "unknown")
+KIND = {name: code for code, name in enumerate(RELATIONSHIPS)}
+SHAREHOLDING, VOTING, CONTROL, DIRECTORSHIP, NOMINEE, LINKED, UNRECOGNISED = range(len(RELATIONSHIPS))
+
+#: Relationships that carry no percentage of their own.
+SHARELESS = ("control", "directorship", "linked", "unknown")
 
 #: Control bases the data may record (``control_basis`` column).
 CONTROL_BASES = ("board_majority", "dominant_influence", "veto", "shareholder_agreement", "other")
@@ -70,8 +54,45 @@ CONTROL_BASES = ("board_majority", "dominant_influence", "veto", "shareholder_ag
 #: FtM relationship schemata and the kind each becomes.
 FTM_KINDS = {"Ownership": "shareholding", "Directorship": "directorship"}
 
-_TOLERANCE = 1e-6
-_ABOVE_50 = 50.0 + 1e-6  # "more than 50%": clear of the engine's 1e-9 tolerance
+#: Issue kinds that are a row the file got wrong: the import reports each (row, column, value,
+#: why) and exits non-zero unless the operator accepts them (``--accept-bad-rows``).
+BAD_ROW_KINDS = (
+    "malformed_row",
+    "unknown_relationship",
+    "non_numeric_share",
+    "negative_share",
+    "share_over_100",
+    "bad_row",
+    "bad_date",
+)
+
+#: Shares are compared as integers of 1e-10 percentage points, never as floats: sums are exact
+#: (16.6666666667 three times is more than 50%, 10.1 + 19.9 + 20 is exactly 50%), and a share
+#: given with more decimals than that is rounded conservatively (its low bound down, its high
+#: bound up), so it can cost a review but never a block.
+UNITS_PER_POINT = 10**10
+_UNIT = Decimal(1) / UNITS_PER_POINT  # the smallest share step: an open bound (">50") is 50 + one step
+
+_TOLERANCE = 1e-6  # display only (format_share)
+_ABOVE_50 = float(Decimal(50) + _UNIT)  # "more than 50%"
+
+
+def share_units(values: Any, *, up: bool) -> np.ndarray:
+    """Percentages (floats as stored) as integer units of :data:`UNITS_PER_POINT`.
+
+    A stored float is the nearest double to the decimal the data wrote; scaled, it lies within a
+    few millionths of a unit of that decimal's exact unit count, which is what is kept. Anything
+    finer than a unit is rounded ``up`` (a high bound) or down (a low bound)."""
+    scaled = np.asarray(values, dtype=np.float64) * UNITS_PER_POINT
+    nearest = np.rint(scaled)
+    exact = np.abs(scaled - nearest) <= 1e-3
+    rounded = np.ceil(scaled) if up else np.floor(scaled)
+    return np.where(exact, nearest, rounded).astype(np.int64)
+
+
+def percent_units(percent: float | int | str | Decimal) -> int:
+    """A threshold in percent (``50``) as integer units, exactly."""
+    return int(Decimal(str(percent)) * UNITS_PER_POINT)
 
 
 @dataclass
@@ -84,9 +105,23 @@ class Issue:
     where: str
     message: str
     entities: list[str] = field(default_factory=list)
+    row: int | None = None  # the CSV line, the JSON relationships[] index, the FtM line
+    column: str | None = None  # the column (key) at fault; None for the whole row
+    value: str | None = None  # what the cell (or the row) held
 
     def __str__(self) -> str:
         return f"{self.where}: {self.kind}: {self.message}"
+
+    @property
+    def bad_row(self) -> bool:
+        return self.kind in BAD_ROW_KINDS
+
+    def row_report(self) -> str:
+        """``row 4, column relationship, value 'sharehodling': why`` for the operator."""
+        row = f"row {self.row}" if self.row is not None else self.where
+        column = f", column {self.column}" if self.column else ", whole row"
+        value = f", value {self.value!r}" if self.value is not None else ""
+        return f"{row}{column}{value}: {self.message}"
 
 
 @dataclass
@@ -130,7 +165,7 @@ class Edge:
 
     @property
     def bounds(self) -> tuple[float, float]:
-        if self.relationship in ("control", "directorship", "linked"):
+        if self.relationship in SHARELESS:
             return (0.0, 0.0)
         return (
             self.share_low if self.share_low is not None else 0.0,
@@ -143,6 +178,9 @@ class Edge:
         )
 
     def share_label(self) -> str:
+        if self.relationship == "unknown":
+            share = f", share {self.share_text}" if self.share_text else ""
+            return f"{self.control_basis or 'unrecognised relationship'}{share}"
         if self.relationship in ("control", "directorship", "linked"):
             return self.relationship.replace("_", " ") + (
                 f" ({self.control_basis})" if self.control_basis else ""
@@ -188,21 +226,25 @@ def parse_share(text: Any) -> tuple[float | None, float | None, str | None]:
     ``60``/``60%``/``60,5`` exact; ``25-50`` a range; ``>50``/``more than 50``/``majority`` above
     50; ``>=50``/``at least 50``; ``<25``/``minority``; empty: unknown. ``problem`` is
     ``negative_share``, ``non_numeric_share`` or ``share_over_100`` (the share is then unknown,
-    so the edge still counts conservatively), ``ranged_share`` or ``unknown_share``.
+    so the edge still counts conservatively), ``ranged_share`` or ``unknown_share``. Figures are
+    read as decimals (an open bound is one share step, 1e-10 points, past the figure) and
+    checked against 0 and 100 exactly.
     """
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return None, None, "unknown_share"
     if isinstance(text, (int, float)) and not isinstance(text, bool):
-        value = float(text)
+        if isinstance(text, float) and math.isinf(text):
+            return None, None, "non_numeric_share"
+        value = Decimal(repr(text)) if isinstance(text, float) else Decimal(text)
         return _checked(value, value)
     raw = str(text).strip().lower().replace("percent", "%").replace(" ", "")
     if raw in ("", "?", "unknown", "n/a", "na", "none", "-"):
         return None, None, "unknown_share"
     raw = raw.rstrip("%")
     if raw in ("majority", "controlling"):
-        return _ABOVE_50, 100.0, "ranged_share"
+        return _checked(Decimal(50) + _UNIT, Decimal(100), ranged=True)
     if raw == "minority":
-        return 0.0, 50.0 - 1e-6, "ranged_share"
+        return _checked(Decimal(0), Decimal(50) - _UNIT, ranged=True)
     if raw in ("all", "whole", "wholly-owned", "wholly"):
         return 100.0, 100.0, None
     m = re.fullmatch(r"(>=|≥|atleast|min\.?|\+)?" + _NUMBER + r"(\+)?", raw)
@@ -212,13 +254,11 @@ def parse_share(text: Any) -> tuple[float | None, float | None, str | None]:
     m_range = re.fullmatch(r"(-?" + _NUMBER[1:-1] + r")%?(?:-|–|to|—)" + _NUMBER, raw)
     try:
         if m_gt:
-            value = _num(m_gt.group(2))
-            return _checked(value + 1e-6, 100.0, ranged=True)
+            return _checked(_num(m_gt.group(2)) + _UNIT, Decimal(100), ranged=True)
         if m_lt:
-            value = _num(m_lt.group(2))
-            return _checked(0.0, max(value - 1e-6, 0.0), ranged=True)
+            return _checked(Decimal(0), max(_num(m_lt.group(2)) - _UNIT, Decimal(0)), ranged=True)
         if m_le:
-            return _checked(0.0, _num(m_le.group(2)), ranged=True)
+            return _checked(Decimal(0), _num(m_le.group(2)), ranged=True)
         if m_range:
             low, high = _num(m_range.group(1)), _num(m_range.group(2))
             if low > high:
@@ -227,25 +267,27 @@ def parse_share(text: Any) -> tuple[float | None, float | None, str | None]:
         if m:
             value = _num(m.group(2))
             if m.group(1) or m.group(3):
-                return _checked(value, 100.0, ranged=True)
+                return _checked(value, Decimal(100), ranged=True)
             return _checked(value, value)
         if re.fullmatch(r"-" + _NUMBER, raw):
             return None, None, "negative_share"
-    except ValueError:
+    except (ValueError, InvalidOperation):
         pass
     return None, None, "non_numeric_share"
 
 
-def _num(text: str) -> float:
-    return float(text.replace(",", "."))
+def _num(text: str) -> Decimal:
+    return Decimal(text.replace(",", "."))
 
 
-def _checked(low: float, high: float, ranged: bool = False):
+def _checked(low: Decimal, high: Decimal, ranged: bool = False):
+    if not (low.is_finite() and high.is_finite()):
+        return None, None, "non_numeric_share"
     if low < 0 or high < 0:
         return None, None, "negative_share"
-    if low > 100 + _TOLERANCE or high > 100 + _TOLERANCE:
+    if low > 100 or high > 100:
         return None, None, "share_over_100"
-    return low, min(high, 100.0), ("ranged_share" if ranged else None)
+    return float(low), float(min(high, Decimal(100))), ("ranged_share" if ranged else None)
 
 
 _SHARE_MESSAGES = {
@@ -329,8 +371,14 @@ def _party_from_columns(
 
 
 def _load_csv(text: str, data: OwnershipData, source: str) -> None:
-    reader = csv.DictReader(io.StringIO(text))
-    headers = {h.strip().lower() for h in (reader.fieldnames or []) if h}
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        data.issues.append(Issue("file", source, f"not CSV: {exc}"))
+        return
+    names = [(h or "").strip().lower() for h in (header or [])]
+    headers = {h for h in names if h}
     if not ({"owner_id", "owner_name", "owner"} & headers) or not (
         {"owned_id", "owned_name", "owned"} & headers
     ):
@@ -338,9 +386,126 @@ def _load_csv(text: str, data: OwnershipData, source: str) -> None:
             Issue("file", source, "CSV header needs owner_id/owner_name and owned_id/owned_name columns")
         )
         return
-    for lineno, row in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v if isinstance(v, str) else "") for k, v in row.items()}
-        _add_row(row, f"{source}: line {lineno}", data, source, lineno)
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a NUL byte or an unterminated quote: reported, never skipped
+            lineno = reader.line_num
+            data.issues.append(
+                Issue("malformed_row", f"{source}: line {lineno}", f"cannot be read as CSV: {exc}", row=lineno)
+            )
+            continue
+        lineno = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue  # a blank line holds nothing
+        where = f"{source}: line {lineno}"
+        if len(cells) == len(names):
+            _add_row(dict(zip(names, cells)), where, data, source, lineno)
+        else:
+            _add_malformed(cells, names, where, data, source, lineno)
+
+
+#: Columns whose text may hold a comma of its own (a name, a decimal comma, free text): a row
+#: with an extra cell may be read as split inside one of these, never inside an id or a code.
+_COMMA_COLUMNS = {
+    "owner_name",
+    "owned_name",
+    "owner",
+    "owned",
+    "share",
+    "percentage",
+    "source",
+    "control_basis",
+    "notes",
+    "owner_identifiers",
+    "owned_identifiers",
+}
+
+
+def _readings(cells: list[str], names: list[str]) -> list[tuple[dict[str, str], int | None]]:
+    """Every way a row with the wrong number of cells can line up with the header, with the
+    column a reading joins cells into (None when none): cells read from the left (extra ones
+    dropped, missing ones empty); each run of adjacent cells joined back by the comma that split
+    it inside a column that may hold one (``60,5``, ``Acme, Inc``); empty cells put in each
+    place of a short row."""
+    width = len(names)
+    out: list[tuple[dict[str, str], int | None]] = [(dict(zip(names, (cells + [""] * width)[:width])), None)]
+    extra = len(cells) - width
+    if extra > 0:
+        for i in range(width):
+            if names[i] in _COMMA_COLUMNS:
+                joined = cells[:i] + [",".join(cells[i : i + extra + 1])] + cells[i + extra + 1 :]
+                out.append((dict(zip(names, joined)), i))
+    elif extra < 0:
+        for i in range(len(cells) + 1):
+            out.append((dict(zip(names, cells[:i] + [""] * (-extra) + cells[i:])), None))
+    return out
+
+
+def _fit(row: dict[str, str], names: list[str], joined: int | None) -> int:
+    """How well a reading fits its columns: a share that reads as a share, a relationship the
+    table knows, dates that are dates, names that are not (and do not swallow) bare numbers, no
+    cell that starts with the space a comma inside text leaves behind, no join of an empty cell."""
+    from proscribe.sources.base import parse_date
+
+    score = 0
+    share = row.get("share", row.get("percentage", ""))
+    if str(share).strip():
+        score += 1 if parse_share(share)[2] in (None, "ranged_share") else -1
+    rel = row.get("relationship") or row.get("type")
+    if rel and str(rel).strip():
+        score += 1 if relationships.kind_of(rel) != relationships.UNKNOWN else -1
+    for column in ("start_date", "end_date"):
+        if (row.get(column) or "").strip() and parse_date(row[column].strip()) is None:
+            score -= 1
+    for column in ("owner_name", "owned_name"):
+        if re.fullmatch(r"[\d.,%\s]+", row.get(column) or "x"):
+            score -= 1
+    for i, name in enumerate(names):
+        value = row.get(name) or ""
+        if i == joined:
+            parts = value.split(",")
+            score -= sum(1 for part in parts if not part.strip())
+            if name.endswith("name") and any(re.fullmatch(r"\s*\d+(\.\d+)?\s*", p) for p in parts):
+                score -= 1  # a name that swallowed a bare number (a share's decimal part)
+        elif value[:1].isspace():
+            score -= 1
+    return score
+
+
+def _add_malformed(
+    cells: list[str], names: list[str], where: str, data: OwnershipData, source: str, lineno: int
+) -> None:
+    """A row whose cell count is not the header's cannot be read reliably: the readings that fit
+    its columns best are each recorded as an unreadable relationship (review), never as a
+    holding that blocks, and the row is never dropped."""
+    readings = _readings(cells, names)
+    fits = [_fit(row, names, joined) for row, joined in readings]
+    best = max(fits)
+    issue = Issue(
+        "malformed_row",
+        where,
+        f"{len(cells)} cells where the header has {len(names)} (an unquoted comma, e.g. a decimal "
+        'comma "60,5" or "Acme, Inc", or a missing cell): recorded as an unreadable relationship, '
+        "review",
+        row=lineno,
+        value=",".join(cells),
+    )
+    data.issues.append(issue)
+    seen: set[tuple[str, str]] = set()
+    for n, ((row, _joined), fit) in enumerate(zip(readings, fits)):
+        if fit < best:
+            continue
+        edge = _add_row(row, where, data, source, lineno, malformed=n)
+        if edge is None:
+            continue
+        if (edge.owner, edge.owned) in seen:
+            data.edges.remove(edge)
+            continue
+        seen.add((edge.owner, edge.owned))
+        issue.entities.extend(pid for pid in (edge.owner, edge.owned) if pid not in issue.entities)
 
 
 def _load_json(text: str, data: OwnershipData, source: str) -> None:
@@ -354,10 +519,14 @@ def _load_json(text: str, data: OwnershipData, source: str) -> None:
     if not isinstance(doc, dict):
         data.issues.append(Issue("file", source, "expected an object with 'parties' and 'relationships'"))
         return
-    for i, item in enumerate(doc.get("parties") or []):
+    parties = doc.get("parties") or []
+    if not isinstance(parties, list):
+        data.issues.append(Issue("bad_row", f"{source}: parties", "'parties' must be a list", column="parties"))
+        parties = []
+    for i, item in enumerate(parties):
         where = f"{source}: parties[{i}]"
         if not isinstance(item, dict) or not str(item.get("id") or "").strip():
-            data.issues.append(Issue("bad_row", where, "a party needs an 'id'"))
+            data.issues.append(Issue("bad_row", where, "a party needs an 'id'", row=i, column="id"))
             continue
         pid = str(item["id"]).strip()
         identifiers = item.get("identifiers") or {}
@@ -374,10 +543,18 @@ def _load_json(text: str, data: OwnershipData, source: str) -> None:
             },
             source=source,
         )
-    for i, item in enumerate(doc.get("relationships") or []):
+    items = doc.get("relationships") or []
+    if not isinstance(items, list):
+        data.issues.append(
+            Issue("bad_row", f"{source}: relationships", "'relationships' must be a list", column="relationships")
+        )
+        items = []
+    for i, item in enumerate(items):
         where = f"{source}: relationships[{i}]"
         if not isinstance(item, dict):
-            data.issues.append(Issue("bad_row", where, "a relationship must be an object"))
+            data.issues.append(
+                Issue("bad_row", where, "a relationship must be an object", row=i, value=str(item)[:200])
+            )
             continue
         row = {
             k: (
@@ -394,9 +571,26 @@ def _load_json(text: str, data: OwnershipData, source: str) -> None:
         _add_row(row, where, data, source, i, json_form=True)
 
 
+def _relationship_cell(row: dict[str, Any]) -> tuple[str, Any]:
+    """The column naming the relationship and its value (``relationship``, ``type``, ``role``)."""
+    for key in ("relationship", "type", "role"):
+        value = row.get(key)
+        if value is not None and str(value).strip():
+            return key, value
+    return "relationship", ""
+
+
 def _add_row(
-    row: dict[str, Any], where: str, data: OwnershipData, source: str, number: int, json_form: bool = False
-) -> None:
+    row: dict[str, Any],
+    where: str,
+    data: OwnershipData,
+    source: str,
+    number: int,
+    json_form: bool = False,
+    malformed: int | None = None,
+) -> Edge | None:
+    """One relationship row; ``malformed`` (the reading number of a row with the wrong cell
+    count) records it as an unreadable relationship, without issues of its own."""
     if json_form:
         owner = str(row.get("owner_id") or "").strip() or None
         owned = str(row.get("owned_id") or "").strip() or None
@@ -407,50 +601,89 @@ def _add_row(
         owner = _party_from_columns(row, "owner", where, data, source)
         owned = _party_from_columns(row, "owned", where, data, source)
     if not owner or not owned:
+        if malformed is None:
+            side = "owner" if not owner else "owned"
+            data.issues.append(
+                Issue(
+                    "bad_row",
+                    where,
+                    f"no {side} party: the row names nobody to attach it to; not recorded",
+                    [pid for pid in (owner, owned) if pid],
+                    row=number,
+                    column=side,
+                    value="",
+                )
+            )
+        return None
+    column, rel_raw = _relationship_cell(row)
+    relationship = relationships.kind_of(rel_raw)
+    basis = (str(row.get("control_basis")).strip() or None) if row.get("control_basis") else None
+    if malformed is not None:
+        relationship = "unknown"
+        basis = "row not readable (wrong number of cells)"
+    elif relationship == relationships.UNKNOWN:
+        hint = relationships.suggestion(rel_raw)
         data.issues.append(
-            Issue("bad_row", where, f"missing {'owner' if not owner else 'owned'} party; row skipped")
+            Issue(
+                "unknown_relationship",
+                where,
+                f"relationship {str(rel_raw)!r} is not one the format knows"
+                + (f" (did you mean {hint!r}?)" if hint else "")
+                + ": recorded as an unrecognised relationship, review",
+                [owner, owned],
+                row=number,
+                column=column,
+                value=str(rel_raw),
+            )
         )
-        return
-    rel_text = (
-        str(row.get("relationship") or row.get("type") or "shareholding").strip().lower().replace(" ", "_")
-    )
-    relationship = RELATIONSHIP_ALIASES.get(rel_text)
-    if relationship is None:
-        data.issues.append(
-            Issue("bad_row", where, f"unknown relationship {rel_text!r}; read as a lead (linked)")
-        )
-        relationship = "linked"
+        basis = f"unrecognised relationship {str(rel_raw).strip()!r}"
     share_raw = row.get("share", row.get("percentage", ""))
     edge = Edge(
-        id=str(row.get("id") or f"{source}#{number}"),
+        id=str(row.get("id") or f"{source}#{number}") + (f"~{malformed}" if malformed else ""),
         owner=owner,
         owned=owned,
         relationship=relationship,
         share_text=(str(share_raw).strip() if share_raw not in (None, "") else None),
-        control_basis=(str(row.get("control_basis")).strip() or None) if row.get("control_basis") else None,
+        control_basis=basis,
         joint_group=(str(row.get("joint_group")).strip() or None) if row.get("joint_group") else None,
-        start_date=_date(row.get("start_date"), where, data),
-        end_date=_date(row.get("end_date"), where, data),
+        start_date=_date(row.get("start_date"), where, data, number, "start_date", malformed is None),
+        end_date=_date(row.get("end_date"), where, data, number, "end_date", malformed is None),
         source=(str(row.get("source")).strip() or None) if row.get("source") else source,
         where=where,
     )
-    _set_share(edge, share_raw, data)
+    if malformed is not None:
+        edge.flags.append("malformed_row")
+    elif relationship == "unknown":
+        edge.flags.append("unknown_relationship")
+    _set_share(edge, share_raw, data, number)
     data.edges.append(edge)
+    return edge
 
 
-def _date(value: Any, where: str, data: OwnershipData) -> str | None:
+def _date(
+    value: Any, where: str, data: OwnershipData, row: int | None = None, column: str = "", report: bool = True
+) -> str | None:
     from proscribe.sources.base import parse_date
 
     if value in (None, ""):
         return None
     parsed = parse_date(str(value).strip())
-    if parsed is None:
-        data.issues.append(Issue("bad_date", where, f"date {value!r} is not a date; ignored"))
+    if parsed is None and report:
+        data.issues.append(
+            Issue(
+                "bad_date",
+                where,
+                f"date {value!r} is not a date; ignored (the relationship counts as current)",
+                row=row,
+                column=column or None,
+                value=str(value),
+            )
+        )
     return parsed
 
 
-def _set_share(edge: Edge, share_raw: Any, data: OwnershipData) -> None:
-    if edge.relationship in ("control", "directorship", "linked"):
+def _set_share(edge: Edge, share_raw: Any, data: OwnershipData, row: int | None = None) -> None:
+    if edge.relationship in SHARELESS:
         return
     low, high, problem = parse_share(share_raw)
     edge.share_low, edge.share_high = low, high
@@ -462,8 +695,16 @@ def _set_share(edge: Edge, share_raw: Any, data: OwnershipData) -> None:
                 edge.where,
                 _SHARE_MESSAGES[problem].format(text=edge.share_text),
                 [edge.owner, edge.owned],
+                row=row,
+                column="share",
+                value=edge.share_text,
             )
         )
+
+
+#: FtM lead schemata whose role says ownership or control: the link is recorded as an
+#: unrecognised relationship (review), since the schema gives no share to weigh.
+_STRONG_KINDS = ("shareholding", "voting_rights", "control", "nominee")
 
 
 def _load_ftm(path: Path, data: OwnershipData, source: str) -> None:
@@ -493,7 +734,7 @@ def _load_ftm(path: Path, data: OwnershipData, source: str) -> None:
             data.parties[entity.source_id].identifiers["name"] = names
     for i, item in enumerate(edges):
         where = f"{source}: line {item['line']}"
-        kind = FTM_KINDS.get(item["schema"], "linked")
+        kind, basis = _ftm_kind(item)
         for pid in (item["source"], item["target"]):
             if pid not in data.parties:
                 data.parties[pid] = Party(id=pid, source=source, described=False)
@@ -507,14 +748,40 @@ def _load_ftm(path: Path, data: OwnershipData, source: str) -> None:
             end_date=item.get("endDate"),
             source=",".join(item.get("datasets") or []) or source,
             where=where,
-            control_basis=(item.get("role") if kind == "directorship" else None),
+            control_basis=basis,
         )
-        if kind == "linked":
-            edge.control_basis = (
-                f"{item['schema']}: {item.get('role') or item.get('relationship') or ''}".strip(": ")
+        if kind == "unknown":
+            edge.flags.append("unknown_relationship")
+            data.issues.append(
+                Issue(
+                    "link_described_as_ownership",
+                    where,
+                    f"a {item['schema']} link described as {item.get('role')!r}: recorded as an "
+                    "unrecognised relationship, review",
+                    [edge.owner, edge.owned],
+                    row=item["line"],
+                    column="role",
+                    value=item.get("role"),
+                )
             )
-        _set_share(edge, item.get("percentage_text"), data)
+        _set_share(edge, item.get("percentage_text"), data, item["line"])
         data.edges.append(edge)
+
+
+def _ftm_kind(item: dict[str, Any]) -> tuple[str, str | None]:
+    """The kind and basis of an FtM relationship. The schema decides; a role only makes it
+    more precise (an ``Ownership`` held by a nominee, of voting rights) or, on a lead schema,
+    says ownership or control (then review); a role never weakens an ``Ownership``."""
+    schema, role = item["schema"], item.get("role") or item.get("relationship")
+    said = relationships.kind_of(role, default="")
+    kind = FTM_KINDS.get(schema, "linked")
+    if kind == "shareholding":
+        return (said if said in ("nominee", "voting_rights") else kind), None
+    if kind == "directorship":
+        return kind, item.get("role")
+    if said in _STRONG_KINDS:
+        return "unknown", f"{schema} described as {str(role).strip()!r}"
+    return "linked", f"{schema}: {role or ''}".strip(": ")
 
 
 def finish(data: OwnershipData, as_of: str | None = None) -> None:
@@ -550,7 +817,7 @@ def finish(data: OwnershipData, as_of: str | None = None) -> None:
     for edge in data.edges:
         if edge.relationship in ("shareholding", "nominee", "voting_rights") and edge.current(as_of):
             by_pair[(edge.owner, edge.owned, edge.relationship)].append(edge)
-    totals: dict[tuple[str, str], float] = defaultdict(float)
+    totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for (owner, owned, rel), group in by_pair.items():
         if len(group) > 1:
             data.issues.append(
@@ -562,9 +829,9 @@ def finish(data: OwnershipData, as_of: str | None = None) -> None:
                 )
             )
         low = max(e.bounds[0] for e in group)
-        totals[(owned, "voting" if rel == "voting_rights" else "shares")] += low
+        totals[(owned, "voting" if rel == "voting_rights" else "shares")] += Decimal(repr(low))
     for (owned, what), total in totals.items():
-        if total > 100 + 1e-6:
+        if total > 100:
             data.issues.append(
                 Issue(
                     "total_over_100",
@@ -764,12 +1031,17 @@ def _gather(ptr: np.ndarray, items: np.ndarray, nodes: np.ndarray) -> np.ndarray
 
 @dataclass
 class Channel:
-    """One weight channel: ``weights`` per edge; a node passes when its sum over edges from
-    nodes in the set reaches ``threshold`` (``strict``: exceeds it)."""
+    """One weight channel: integer ``weights`` per edge (share units, see :func:`share_units`, or
+    counts); a node passes when its sum over edges from nodes in the set reaches ``threshold``
+    (``strict``: exceeds it). Integers: a sum is exact, and a comparison needs no tolerance."""
 
     weights: np.ndarray
-    threshold: float = 50.0
+    threshold: int = 50 * UNITS_PER_POINT
     strict: bool = False
+
+    def __post_init__(self) -> None:
+        self.weights = np.asarray(self.weights, dtype=np.int64)
+        self.threshold = int(self.threshold)
 
 
 class Fixpoint:
@@ -781,7 +1053,7 @@ class Fixpoint:
         self.channels = channels
         self.member = np.zeros(graph.n, dtype=bool)
         self.seeds = np.zeros(graph.n, dtype=bool)
-        self.sums = np.zeros((len(channels), graph.n), dtype=np.float64)
+        self.sums = np.zeros((len(channels), graph.n), dtype=np.int64)
         # when each member joined (0: a seed): a member's justification only uses members that
         # joined before it, so an explanation never goes round a cycle
         self.rank = np.full(graph.n, -1, dtype=np.int64)
@@ -796,7 +1068,7 @@ class Fixpoint:
         ok = np.zeros(len(nodes), dtype=bool)
         for c, ch in enumerate(self.channels):
             s = self.sums[c, nodes]
-            ok |= (s > ch.threshold + 1e-9) if ch.strict else (s >= ch.threshold - 1e-9)
+            ok |= (s > ch.threshold) if ch.strict else (s >= ch.threshold)
         return ok
 
     def _spread(self, frontier: np.ndarray) -> None:
@@ -812,7 +1084,7 @@ class Fixpoint:
                 w = ch.weights[edges]
                 nz = w > 0
                 if nz.any():
-                    self.sums[c] += np.bincount(targets[nz], weights=w[nz], minlength=g.n)
+                    np.add.at(self.sums[c], targets[nz], w[nz])
             cand = np.unique(targets)
             cand = cand[~self.member[cand]]
             new = cand[self._passes(cand)]
@@ -825,7 +1097,7 @@ class Fixpoint:
         """Full computation from ``seeds`` (a bool mask); returns the member mask."""
         self.seeds = seeds.astype(bool).copy()
         self.member = self.seeds.copy()
-        self.sums[:] = 0.0
+        self.sums[:] = 0
         self.rank[:] = -1
         self.rank[self.seeds] = 0
         self.clock = 0
@@ -873,14 +1145,14 @@ class Fixpoint:
         self.rank[nodes] = np.where(self.seeds[nodes], 0, -1)
         affected_edges = g.out_of(nodes)
         affected = np.unique(np.concatenate([nodes, g.dst[affected_edges[self.active[affected_edges]]]]))
-        self.sums[:, affected] = 0.0
+        self.sums[:, affected] = 0
         in_edges = g.into(affected)
         in_edges = in_edges[self.active[in_edges] & self.member[g.src[in_edges]]]
         if in_edges.size:
             targets = g.dst[in_edges]
             for c, ch in enumerate(self.channels):
                 w = ch.weights[in_edges]
-                self.sums[c] += np.bincount(targets, weights=w, minlength=g.n)
+                np.add.at(self.sums[c], targets, w)
         cand = affected[~self.member[affected]]
         new = cand[self._passes(cand)]
         self.member[new] = True

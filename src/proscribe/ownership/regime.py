@@ -23,10 +23,13 @@ from proscribe.ownership.graph import (
     DIRECTORSHIP,
     NOMINEE,
     SHAREHOLDING,
+    UNRECOGNISED,
     VOTING,
     Channel,
     Fixpoint,
     OwnershipGraph,
+    percent_units,
+    share_units,
 )
 
 NONE, REVIEW, BLOCK = 0, 1, 2
@@ -53,22 +56,47 @@ class Regime:
         return f"more than {self.threshold:g}%" if self.strict else f"{self.threshold:g}% or more"
 
 
-def channels(regime: Regime, graph: OwnershipGraph, level: str) -> list[Channel]:
-    """The weight channels of ``regime`` at ``level`` (``certain`` or ``possible``)."""
-    shares = graph.low if level == "certain" else graph.high
-    kinds = graph.kind
-    out = [
-        Channel(np.where(np.isin(kinds, regime.share_kinds), shares, 0.0), regime.threshold, regime.strict)
-    ]
-    if regime.voting_control:
-        out.append(Channel(np.where(kinds == VOTING, shares, 0.0), 50.0, True))
+def level_shares(graph: OwnershipGraph, level: str) -> np.ndarray:
+    """Each edge's share at ``level`` in integer units: the low bound rounded down (certain),
+    the high bound rounded up (possible)."""
+    if level == "certain":
+        return share_units(graph.low, up=False)
+    return share_units(graph.high, up=True)
+
+
+def possible_control(regime: Regime, kinds: np.ndarray, level: str) -> np.ndarray:
+    """Edges that alone carry an owner's status to the owned entity at ``level``: recorded
+    control where the regime blocks on it; at the possible level also a designated director
+    where the regime reads that as possible control, and, under every regime, a relationship
+    the data does not name recognisably (a typo, an unreadable row): it may be a holding that
+    blocks, so it is never ignored, and it is never enough to block."""
     control = np.zeros(len(kinds), dtype=bool)
     if regime.control_blocks:
         control |= kinds == CONTROL
-    if regime.directorship_review and level == "possible":
-        control |= kinds == DIRECTORSHIP
+    if level == "possible":
+        if regime.directorship_review:
+            control |= kinds == DIRECTORSHIP
+        control |= kinds == UNRECOGNISED
+    return control
+
+
+def channels(regime: Regime, graph: OwnershipGraph, level: str) -> list[Channel]:
+    """The weight channels of ``regime`` at ``level`` (``certain`` or ``possible``), in integer
+    share units: thresholds are compared exactly (50% is not more than 50%)."""
+    shares = level_shares(graph, level)
+    kinds = graph.kind
+    out = [
+        Channel(
+            np.where(np.isin(kinds, regime.share_kinds), shares, 0),
+            percent_units(regime.threshold),
+            regime.strict,
+        )
+    ]
+    if regime.voting_control:
+        out.append(Channel(np.where(kinds == VOTING, shares, 0), percent_units(50), True))
+    control = possible_control(regime, kinds, level)
     if control.any():
-        out.append(Channel(np.where(control, 1.0, 0.0), 1.0, False))
+        out.append(Channel(np.where(control, 1, 0), 1, False))
     return out
 
 
@@ -137,7 +165,8 @@ class RegimeResult:
             fp.clock = old_fp.clock
             edges = np.flatnonzero(fp.active & fp.member[graph.src])
             for c, ch in enumerate(fp.channels):
-                fp.sums[c] = np.bincount(graph.dst[edges], weights=ch.weights[edges], minlength=graph.n)
+                fp.sums[c] = 0
+                np.add.at(fp.sums[c], graph.dst[edges], ch.weights[edges])
             levels.append(fp)
         result = RegimeResult(self.regime, graph, listed.copy(), uncertain.copy(), levels[0], levels[1])
         touched = np.array([graph.index[pid] for pid in touched_ids if pid in graph.index], dtype=np.int64)

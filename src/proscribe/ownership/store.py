@@ -306,6 +306,11 @@ class Context:
         return explain_mod.NodeInfo(pid, caption)
 
 
+#: The layout of the saved computation state; a state of another layout is recomputed in full
+#: (2: integer share units and the ``unknown`` relationship kind).
+STATE_VERSION = 2
+
+
 def _state_path(regime: str):
     folder = settings.home() / "ownership"
     folder.mkdir(parents=True, exist_ok=True)
@@ -351,7 +356,7 @@ def _incremental_or_full(regime, context: Context) -> tuple[RegimeResult, str]:
             state = pickle.loads(path.read_bytes())
         except Exception:  # a damaged state is recomputed, never trusted
             state = None
-    if state and state.get("as_of") == context.as_of:
+    if state and state.get("version") == STATE_VERSION and state.get("as_of") == context.as_of:
         previous: RegimeResult = state["result"]
         if state.get("signature") == context.signature and previous.graph.ids == context.graph.ids:
             previous.graph.edges = context.graph.edges
@@ -370,7 +375,16 @@ def _incremental_or_full(regime, context: Context) -> tuple[RegimeResult, str]:
 
 
 def _save_state(path, regime, result: RegimeResult, context: Context) -> None:
-    path.write_bytes(pickle.dumps({"signature": context.signature, "as_of": context.as_of, "result": result}))
+    path.write_bytes(
+        pickle.dumps(
+            {
+                "version": STATE_VERSION,
+                "signature": context.signature,
+                "as_of": context.as_of,
+                "result": result,
+            }
+        )
+    )
 
 
 def _persist(regime, result: RegimeResult, context: Context, mode: str, engine) -> dict[str, Any]:

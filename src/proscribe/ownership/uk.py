@@ -26,8 +26,8 @@ from collections import deque
 
 import numpy as np
 
-from proscribe.ownership.graph import CONTROL, DIRECTORSHIP, NOMINEE, SHAREHOLDING, VOTING, OwnershipGraph
-from proscribe.ownership.regime import Regime
+from proscribe.ownership.graph import NOMINEE, SHAREHOLDING, VOTING, OwnershipGraph, percent_units
+from proscribe.ownership.regime import Regime, level_shares, possible_control
 
 REGIME = Regime(
     name="uk",
@@ -50,15 +50,15 @@ class ControllerFixpoint:
     def __init__(self, graph: OwnershipGraph, regime: Regime, level: str):
         self.graph = graph
         self.regime = regime
-        shares = graph.low if level == "certain" else graph.high
+        # integer share units (exact sums; "more than 50%" compared without a tolerance)
+        shares = level_shares(graph, level)
         kinds = graph.kind
-        self.w_share = np.where(np.isin(kinds, regime.share_kinds), shares, 0.0)
-        self.w_vote = np.where(kinds == VOTING, shares, 0.0)
-        control = kinds == CONTROL
-        if level == "possible":
-            control = control | (kinds == DIRECTORSHIP)
-        self.control = control
-        self.active = (self.w_share > 0) | (self.w_vote > 0) | control
+        self.w_share = np.where(np.isin(kinds, regime.share_kinds), shares, 0)
+        self.w_vote = np.where(kinds == VOTING, shares, 0)
+        self.threshold = percent_units(regime.threshold)
+        self.vote_threshold = percent_units(50)
+        self.control = possible_control(regime, kinds, level)
+        self.active = (self.w_share > 0) | (self.w_vote > 0) | self.control
         self.member = np.zeros(graph.n, dtype=bool)
         self.seeds = np.zeros(graph.n, dtype=bool)
         self.keys: dict[int, set] = {}
@@ -67,8 +67,8 @@ class ControllerFixpoint:
         # those edges justify it (later ones may come round a cycle)
         self.passed_at: dict[tuple[int, tuple], int] = {}
 
-    def _passes(self, share: float, vote: float) -> bool:
-        return share > self.regime.threshold + 1e-9 or vote > 50.0 + 1e-9
+    def _passes(self, share: int, vote: int) -> bool:
+        return share > self.threshold or vote > self.vote_threshold
 
     def run(self, seeds: np.ndarray) -> np.ndarray:
         """The whole computation from ``seeds`` (the designated persons)."""
@@ -77,7 +77,7 @@ class ControllerFixpoint:
         self.keys = {int(s): {("person", int(s))} for s in np.flatnonzero(self.seeds)}
         self.contrib = {}
         self.passed_at = {}
-        self.sums: dict[tuple[int, tuple], list[float]] = {}  # plain dict: the state is pickled
+        self.sums: dict[tuple[int, tuple], list[int]] = {}  # plain dict: the state is pickled
         self.joint_counted: set[int] = set()
         self._propagate({node: set(keys) for node, keys in self.keys.items()})
         return self.member
@@ -117,9 +117,9 @@ class ControllerFixpoint:
                     else:
                         acc = sums.get((target, key))
                         if acc is None:
-                            acc = sums[(target, key)] = [0.0, 0.0]
-                        acc[0] += self.w_share[e]
-                        acc[1] += self.w_vote[e]
+                            acc = sums[(target, key)] = [0, 0]
+                        acc[0] += int(self.w_share[e])
+                        acc[1] += int(self.w_vote[e])
                         if self._passes(acc[0], acc[1]):
                             gained.add(key)
                     if key in gained:
