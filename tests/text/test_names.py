@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from proscribe.text.names import CORE, LEGAL, MIDDLE, name_forms
+from proscribe.text.names import CORE, LEGAL, MAX_TOKENS, MIDDLE, name_forms, name_limits_exceeded
 
 
 def tokens(name, schema="LegalEntity"):
@@ -41,9 +41,13 @@ def test_control_characters_and_zero_width_spaces_are_removed():
     assert tokens("Vla\u200bdimir\x00 Putin", "Person") == ("vladimir", "putin")
 
 
-def test_very_long_names_are_capped():
+def test_long_names_are_not_cut_and_the_safety_bound_is_reported():
+    long_name = " ".join(f"word{chr(97 + i % 26)}{chr(97 + i // 26)}" for i in range(40))
+    assert len(name_forms(long_name, "Company")[0].tokens) == 40
+    assert name_limits_exceeded(long_name) is None
     form = name_forms("word " * 5000, "Person")[0]
-    assert len(form.tokens) <= 16
+    assert len(form.tokens) == MAX_TOKENS
+    assert "screened" in name_limits_exceeded("word " * 5000, "Person")
 
 
 def test_names_without_letters_or_digits_give_no_form():

@@ -5,7 +5,9 @@
 ``name_forms("永信至诚科技集团股份有限公司", "Company")`` gives romanised forms such as
 ``yongxin zhicheng technology group lf_ltd``. Steps, in order:
 
-1. control characters removed, length capped (a 10,000-character "name" is not a name);
+1. the name is rendered as a reader sees it (:mod:`proscribe.text.render`: markup decoded, bidi
+   overrides applied, invisible characters dropped, look-alike letters folded), and every further
+   reading of it (spaced letters rejoined, digits read as letters ...) gives forms too;
 2. person comma forms (``LAST, First Middle``) reordered to ``First Middle LAST``;
 3. dots inside abbreviations dropped (``d.o.o.`` -> ``doo``, ``S.A.`` -> ``sa``), apostrophes
    dropped (``O'Brien`` -> ``obrien``), hyphens and other punctuation become spaces;
@@ -18,22 +20,38 @@ Pure functions, cached: the same list name recurs across datasets and snapshots.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from proscribe.text import scripts
 from proscribe.text.legal import HONORIFICS, expand_abbreviations, tag_legal_forms
+from proscribe.text.render import MAX_RENDER_CHARS, disguises, is_plain, readings, render_name
 
-MAX_NAME_CHARS = 300
-MAX_TOKENS = 16
+__all__ = [
+    "CORE",
+    "LEGAL",
+    "MAX_NAME_CHARS",
+    "MAX_TOKENS",
+    "MIDDLE",
+    "NameForm",
+    "clean",
+    "disguises",
+    "name_forms",
+    "name_limits_exceeded",
+    "normalise_text",
+]
+
+#: Safety bounds on one name (a 10,000-word "name" is not a name). Nothing is cut silently:
+#: :func:`name_limits_exceeded` says when a name goes beyond them, so the caller can warn.
+MAX_NAME_CHARS = 2_000
+MAX_TOKENS = 200
+#: At most this many forms of one name (all its readings together).
+MAX_FORMS = 12
 
 #: Token roles. CORE tokens carry full weight; MIDDLE tokens (middle names, patronymics) cost
 #: little when missing on the other side; LEGAL tokens are legal-form tags.
 CORE, MIDDLE, LEGAL = 0, 1, 2
 
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028-\u202e]")
-_INVISIBLE_RE = re.compile(r"[\u00ad\u200b-\u200f\u2060\ufeff]")  # soft hyphen, zero-width, BOM
 _ABBREV_DOT_RE = re.compile(r"(?<=\w)\.(?=\w)|(?<=\b\w)\.")
 _APOSTROPHE_RE = re.compile(r"[\u0027\u2018\u2019\u02bc\u02bb\u0060\u00b4]")
 _PATRONYMIC_RE = re.compile(r"(ovich|evich|ovna|evna|ovitch|ogly|oglu|kyzy|qizi|ovych|ivna)$")
@@ -59,12 +77,25 @@ _ARABIC_VARIANTS = str.maketrans({
 
 
 def clean(text: str) -> str:
-    """Remove zero-width characters, turn control characters into spaces, normalise Unicode
-    (NFKC), cap the length."""
-    text = _INVISIBLE_RE.sub("", text)
-    text = _CONTROL_RE.sub(" ", text)
-    text = unicodedata.normalize("NFKC", text).translate(_ARABIC_VARIANTS)
-    return text[:MAX_NAME_CHARS].strip()
+    """The name as a reader sees it (:func:`proscribe.text.render.render_name`): markup decoded,
+    bidi overrides applied, invisible characters dropped, look-alike letters in mixed-script
+    words folded. Empty when nothing visible is left. A TAB stands where a break sat between
+    two letters (:func:`name_forms` reads it both joined and split)."""
+    return render_name(text[:MAX_RENDER_CHARS]).text
+
+
+def name_limits_exceeded(name: str, schema: str = "LegalEntity") -> str | None:
+    """A warning when ``name`` goes beyond the safety bounds of :func:`name_forms` (only its
+    first :data:`MAX_NAME_CHARS` characters and :data:`MAX_TOKENS` words are screened), else
+    ``None``."""
+    rendered = render_name(name[:MAX_RENDER_CHARS]).text
+    length = max(len(rendered), len(name) if len(name) > MAX_RENDER_CHARS else 0)
+    if length > MAX_NAME_CHARS:
+        return f"name is {length:,} characters long: only its first {MAX_NAME_CHARS:,} characters are screened"
+    words = max((len(form.tokens) for form in _forms(name, schema, None)), default=0)
+    if words > MAX_TOKENS:
+        return f"name has {words:,} words: only its first {MAX_TOKENS:,} words are screened"
+    return None
 
 
 def _prepare(text: str, is_person: bool = False) -> str:
@@ -77,11 +108,30 @@ def _prepare(text: str, is_person: bool = False) -> str:
 
 @lru_cache(maxsize=200_000)
 def name_forms(name: str, schema: str = "LegalEntity") -> tuple[NameForm, ...]:
-    """All comparable forms of one name, best first (several when the script allows several
-    romanisations). Empty when the name has no letters or digits."""
-    text = clean(name)
+    """All comparable forms of one name, best first: the forms of each reading of it
+    (:func:`proscribe.text.render.readings`), several per reading when the script allows several
+    romanisations. Empty when the name has no letters or digits."""
+    return _forms(name, schema, MAX_TOKENS)
+
+
+def _forms(name: str, schema: str, max_tokens: int | None) -> tuple[NameForm, ...]:
+    if len(name) <= MAX_NAME_CHARS and is_plain(name):
+        return tuple(_reading_forms(name, schema, max_tokens)[:MAX_FORMS])
+    forms: list[NameForm] = []
+    seen: set[tuple[str, ...]] = set()
+    for reading in readings(name[:MAX_RENDER_CHARS]):
+        for form in _reading_forms(reading.text[:MAX_NAME_CHARS], schema, max_tokens):
+            if form.tokens not in seen and len(forms) < MAX_FORMS:
+                seen.add(form.tokens)
+                forms.append(form)
+    return tuple(forms)
+
+
+def _reading_forms(text: str, schema: str, max_tokens: int | None) -> list[NameForm]:
+    """The forms of one reading of a name (already rendered)."""
+    text = text.translate(_ARABIC_VARIANTS).strip()
     if not text:
-        return ()
+        return []
     is_person = schema == "Person"
     parts: list[str]
     surname_first = False
@@ -115,13 +165,14 @@ def name_forms(name: str, schema: str = "LegalEntity") -> tuple[NameForm, ...]:
                 tokens = tokens[1:]
         if not is_person:
             tokens = tag_legal_forms(tokens)
-        tokens = tokens[:MAX_TOKENS]
+        if max_tokens is not None:
+            tokens = tokens[:max_tokens]
         key = tuple(tokens)
         if key in seen:
             continue
         seen.add(key)
         forms.append(NameForm(key, _roles(tokens, is_person and not syllabic, surname_first)))
-    return tuple(forms)
+    return forms
 
 
 def _roles(tokens: list[str], is_person: bool, surname_first: bool) -> tuple[int, ...]:
@@ -141,5 +192,5 @@ def _roles(tokens: list[str], is_person: bool, surname_first: bool) -> tuple[int
 
 def normalise_text(text: str) -> str:
     """Free text to the same token space as names (used by the free-text scanner)."""
-    forms = scripts.latin_forms(_prepare(clean(text)))
+    forms = scripts.latin_forms(_prepare(clean(text).replace("\t", " ")))
     return forms[0] if forms else ""
