@@ -3,7 +3,7 @@
     proscribe book import FILE [--format jsonl|csv|parquet]     proscribe book screen
     proscribe monitor run [--full] [--workers N]                proscribe monitor status
     proscribe cases list|show|assign|escalate|close|approve|release|user|goodguys
-    proscribe audit verify [--file EXPORT] | export OUTPUT [--format jsonl|csv] | purge
+    proscribe audit verify [--file EXPORT] | verify-export EXPORT | export OUTPUT [--format jsonl|csv] | purge
 
 Who acts is ``--as NAME`` (default ``PROSCRIBE_USER``, else the login name). Errors print one
 clear line and exit non-zero; a conflict (someone else changed the case) exits with code 3.
@@ -382,25 +382,47 @@ def cases_goodguys(include_lapsed: bool = typer.Option(False, "--all", help="Lap
 
 @audit_app.command("verify")
 def audit_verify(
-    file: Path | None = typer.Option(None, "--file", help="Verify a JSON lines export instead."),
+    file: Path | None = typer.Option(None, "--file", "--export", help="Verify an export (JSON lines or CSV) instead."),
     as_json: bool = typer.Option(False, "--json", help="The report as JSON."),
 ) -> None:
-    """Check the hash chain: any edited, deleted or re-ordered record is found and located."""
+    """Check the keyed chain against the signed checkpoints and the screening and payment tables:
+    any edited, deleted, re-ordered, wiped or unaudited record is found and located (exit 2)."""
+    _audit_report(file, as_json)
+
+
+@audit_app.command("verify-export")
+def audit_verify_export(
+    file: Path = typer.Argument(..., help="An export written by `proscribe audit export`."),
+    as_json: bool = typer.Option(False, "--json", help="The report as JSON."),
+) -> None:
+    """Check an export on its own: its signed chain and end lines and every record between them."""
+    _audit_report(file, as_json)
+
+
+def _audit_report(file: Path | None, as_json: bool) -> None:
     import time
 
     from proscribe import audit
 
+    if file is not None and not file.is_file():
+        fail(f"no such export file: {file}")
     start = time.perf_counter()
     report = audit.verify_file(file) if file else audit.verify()
     seconds = time.perf_counter() - start
+    what = f"export {file}" if file else "audit trail"
     if as_json:
         sys.stdout.write(json.dumps(report.to_dict() | {"seconds": round(seconds, 3)}) + "\n")
     elif report.ok:
+        checkpoint = report.checkpoint
+        signed = f", signed checkpoint at record {checkpoint['seq']} ({checkpoint['ts']})" if checkpoint else ""
         console.print(
-            f"audit trail intact: {report.records:,} records "
-            f"({report.first_seq}..{report.last_seq}), head {report.last_hash} ({seconds:.1f}s)"
+            f"{what} intact: {report.records:,} records "
+            f"({report.first_seq}..{report.last_seq}), head {report.last_hash}{signed} ({seconds:.1f}s)"
         )
     if not report.ok:
+        err.print(
+            f"[bold red]TAMPERED:[/] {escape(what)}: {len(report.problems)} problem(s)", highlight=False, soft_wrap=True
+        )
         for problem in report.problems:
             err.print(f"[bold red]tampered:[/] {escape(str(problem))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2)
@@ -418,7 +440,7 @@ def audit_export(
 
     try:
         count = audit.export(output, fmt=fmt, since=since, until=until)
-    except ValueError as exc:
+    except (ValueError, audit.AuditKeyError) as exc:
         fail(str(exc))
     console.print(f"wrote {count:,} audit records to {escape(str(output))}")
 
@@ -433,6 +455,6 @@ def audit_purge(
 
     try:
         count = audit.purge(retention=retention_years, actor=actor_name(actor))
-    except ValueError as exc:
+    except (ValueError, audit.AuditKeyError) as exc:
         fail(str(exc))
     console.print(f"purged {count:,} records older than the retention period")

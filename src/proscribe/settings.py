@@ -31,3 +31,18 @@ def index_dir() -> Path:
     path = home() / "index"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def audit_key_file() -> Path:
+    """The audit trail's HMAC key: outside the database, so whoever can write the store cannot
+    re-sign records (``PROSCRIBE_AUDIT_KEY_FILE``, default ``keys/audit.key`` under the home)."""
+    value = os.environ.get("PROSCRIBE_AUDIT_KEY_FILE")
+    return Path(value) if value else home() / "keys" / "audit.key"
+
+
+def audit_checkpoint_file() -> Path:
+    """The append-only log of signed audit checkpoints (``PROSCRIBE_AUDIT_CHECKPOINTS``, default
+    ``audit/checkpoints.jsonl`` under the home): outside the database, so a wiped or truncated
+    trail is still caught."""
+    value = os.environ.get("PROSCRIBE_AUDIT_CHECKPOINTS")
+    return Path(value) if value else home() / "audit" / "checkpoints.jsonl"
