@@ -23,7 +23,15 @@ Scripts are split in two groups:
 
 from __future__ import annotations
 
-__all__ = ["LOOKALIKE_SCRIPTS", "REAL_SCRIPTS", "SHAPE_EXTRAS", "TO_CYRILLIC", "TO_GREEK", "TO_LATIN", "script_of"]
+__all__ = [
+    "LOOKALIKE_SCRIPTS",
+    "REAL_SCRIPTS",
+    "SHAPE_EXTRAS",
+    "TO_CYRILLIC",
+    "TO_GREEK",
+    "TO_LATIN",
+    "script_of",
+]
 
 # Upper case first, then lower case, per script: "source letters" -> "Latin letters", same length.
 _PAIRS: dict[str, tuple[str, str]] = {

@@ -44,14 +44,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rigour.territories import get_territories, lookup_territory
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
 from stdnum.ru import inn as _ru_inn
 from stdnum.ru import ogrn as _ru_ogrn
+
+from proscribe.text.render import render_identifier
 
 __all__ = [
     "CANONICAL_TYPES",
@@ -86,6 +87,8 @@ class NormalisedId:
     no check is possible; ``strong``: an exact hit alone identifies one party; ``reason``: why the
     value is invalid, for an analyst; ``currency``: for crypto addresses, the normalised currency
     code (``XBT`` for bitcoin) when known. It is metadata only and never part of the key.
+    ``disguise``: what was undone to read the value (``look-alike letters folded
+    (Cyrillic→Latin)``), when anything was.
     """
 
     type: str
@@ -94,6 +97,7 @@ class NormalisedId:
     strong: bool
     reason: str | None = None
     currency: str | None = None
+    disguise: str | None = None
 
 
 CANONICAL_TYPES: tuple[str, ...] = (
@@ -188,8 +192,17 @@ _ISO_COUNTRIES: frozenset[str] = frozenset(
 
 
 def _nfkc(value: str) -> str:
-    """Full-width and compatibility characters folded (``９１１`` -> ``911``), ends trimmed."""
-    return unicodedata.normalize("NFKC", value).strip()
+    """The identifier as a reader sees it (:func:`proscribe.text.render.render_identifier`):
+    full-width and compatibility characters folded (``９１１`` -> ``911``), invisible characters
+    dropped, look-alike letters of other scripts read as the Latin letters they imitate
+    (a Cyrillic ``Р`` in a USCC is ``P``), ends trimmed."""
+    return render_identifier(value).text
+
+
+def _nfkc_text(value: str) -> str:
+    """As :func:`_nfkc` for websites and e-mail addresses, whose international names are real:
+    only words mixing Latin with look-alike letters are folded."""
+    return render_identifier(value, fold_all=False).text
 
 
 def clean_document_number(value: str) -> str:
@@ -564,7 +577,7 @@ def normalise_website(value: str) -> str:
     """The bare host of a website in lower case: scheme, ``www.``, credentials, port, path, query,
     fragment and trailing dots dropped, international names in their ``xn--`` form.
     ``https://WWW.IntegrityTech.com.cn/about`` -> ``integritytech.com.cn``."""
-    text = _nfkc(value).lower()
+    text = _nfkc_text(value).lower()
     text = _SCHEME_RE.sub("", text)
     text = _HOST_END_RE.split(text, maxsplit=1)[0]
     text = text.rsplit("@", 1)[-1]
@@ -575,7 +588,7 @@ def normalise_website(value: str) -> str:
 
 def normalise_email(value: str) -> str:
     """An e-mail address trimmed and in lower case, ``mailto:`` and ``Name <...>`` wrapping dropped."""
-    text = _nfkc(value)
+    text = _nfkc_text(value)
     match = _EMAIL_IN_ANGLES.search(text)
     if match:
         text = match.group(1)
@@ -613,11 +626,19 @@ def detect_type(value: str) -> str | None:
     """
     if not value:
         return None
-    text = _nfkc(value)
-    if not text or len(text) > 256:
+    written = _nfkc_text(value)
+    if not written or len(written) > 256:
         return None
-    if "@" in text and not _SCHEME_RE.match(text):
-        return "email" if _EMAIL_RE.fullmatch(normalise_email(text)) else None
+    if "@" in written and not _SCHEME_RE.match(written):
+        return "email" if _EMAIL_RE.fullmatch(normalise_email(written)) else None
+    lowered = written.lower()
+    if " " not in written and (_SCHEME_RE.match(written) or lowered.startswith("www.")):
+        return "website" if _DOMAIN_RE.fullmatch(normalise_website(written)) else None
+    if " " not in written and "." in written and not written.isascii():
+        host = normalise_website(written)
+        if _DOMAIN_RE.fullmatch(host) and host.rsplit(".", 1)[-1] in _DETECT_TLDS:
+            return "website"
+    text = _nfkc(value)
     if " " not in text:
         lowered = text.lower()
         if _EVM_RE.fullmatch(text) or lowered.startswith("bitcoincash:") or _URI_SCHEME.match(text):
@@ -814,6 +835,22 @@ def normalise_identifier(
     """
     if not value or not isinstance(value, str) or not value.strip():
         return []
+    keys = _normalise_by_type(type, value, country, currency)
+    if not keys:
+        return keys
+    undone = render_identifier(value, fold_all=keys[0].type not in ("website", "email")).undone
+    if not undone:
+        return keys
+    note = "; ".join(undone)
+    return [
+        replace(key, disguise=note, reason=f"{key.reason} ({note})" if key.reason else key.reason)
+        for key in keys
+    ]
+
+
+def _normalise_by_type(
+    type: str | None, value: str, country: str | None, currency: str | None
+) -> list[NormalisedId]:
     kind = canonical_type(type) or detect_type(value) or "other"
     if kind in _DOCUMENT_TYPES:
         return _normalise_document(kind, value, normalise_country(country))

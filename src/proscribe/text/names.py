@@ -68,12 +68,14 @@ class NameForm:
 
 
 #: Arabic-script letters written interchangeably (Persian/Urdu forms, final-ya, tatweel).
-_ARABIC_VARIANTS = str.maketrans({
-    "\u0649": "\u064a",  # alif maqsura -> ya
-    "\u06cc": "\u064a",  # Persian ye -> ya
-    "\u06a9": "\u0643",  # Persian kaf -> kaf
-    "\u0640": None,  # tatweel
-})
+_ARABIC_VARIANTS = str.maketrans(
+    {
+        "\u0649": "\u064a",  # alif maqsura -> ya
+        "\u06cc": "\u064a",  # Persian ye -> ya
+        "\u06a9": "\u0643",  # Persian kaf -> kaf
+        "\u0640": None,  # tatweel
+    }
+)
 
 
 def clean(text: str) -> str:
@@ -91,7 +93,9 @@ def name_limits_exceeded(name: str, schema: str = "LegalEntity") -> str | None:
     rendered = render_name(name[:MAX_RENDER_CHARS]).text
     length = max(len(rendered), len(name) if len(name) > MAX_RENDER_CHARS else 0)
     if length > MAX_NAME_CHARS:
-        return f"name is {length:,} characters long: only its first {MAX_NAME_CHARS:,} characters are screened"
+        return (
+            f"name is {length:,} characters long: only its first {MAX_NAME_CHARS:,} characters are screened"
+        )
     words = max((len(form.tokens) for form in _forms(name, schema, None)), default=0)
     if words > MAX_TOKENS:
         return f"name has {words:,} words: only its first {MAX_TOKENS:,} words are screened"
@@ -148,7 +152,9 @@ def _reading_forms(text: str, schema: str, max_tokens: int | None) -> list[NameF
     # them is a middle name that may go missing.
     syllabic = bool(scripts.detect_scripts(text) & {"Han", "Hangul"})
     # Romanise each part; combine the per-part alternatives (bounded).
-    alternatives: list[list[str]] = [scripts.latin_forms(_prepare(part, is_person))[:4] or [""] for part in parts]
+    alternatives: list[list[str]] = [
+        scripts.latin_forms(_prepare(part, is_person))[:4] or [""] for part in parts
+    ]
     combos: list[str] = [""]
     for options in alternatives:
         combos = [f"{prefix} {option}".strip() for prefix in combos for option in options][:6]

@@ -65,6 +65,7 @@ __all__ = [
     "disguises",
     "is_plain",
     "readings",
+    "render_identifier",
     "render_name",
 ]
 
@@ -83,6 +84,7 @@ LOOKALIKE_WORD = "look-alike word read as Latin ({})"
 SPACED = "spaced letters rejoined"
 SPLIT = "symbol inside a word removed"
 DIGITS = "digits read as letters"
+FOREIGN_DIGITS = "digits of another script read as ASCII digits"
 
 #: The one character that marks "a break between two letters" in rendered text.
 _MARK = "\t"
@@ -112,7 +114,15 @@ class Reading:
 # -- character classes -----------------------------------------------------------------------------
 
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_BIDI_PUSH = {"\u202a": "L", "\u202b": "R", "\u202d": "LO", "\u202e": "RO", "\u2066": "I", "\u2067": "I", "\u2068": "I"}
+_BIDI_PUSH = {
+    "\u202a": "L",
+    "\u202b": "R",
+    "\u202d": "LO",
+    "\u202e": "RO",
+    "\u2066": "I",
+    "\u2067": "I",
+    "\u2068": "I",
+}
 _BIDI_POP = {"\u202c": "PDF", "\u2069": "PDI"}
 _PARAGRAPH = frozenset("\n\r\u2029\x1c\x1d\x1e\x85")
 # Strong right-to-left letters (Hebrew, Arabic, Syriac, Thaana, NKo ... and their presentation forms).
@@ -145,7 +155,17 @@ def _invisible_table() -> dict[int, None]:
         for cp in range(start, end):
             if unicodedata.category(chr(cp)) == "Cf" and chr(cp) not in _BIDI_CONTROLS:
                 table[cp] = None
-    extra = [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0), 0x034F, 0x180B, 0x180C, 0x180D, 0x180F, 0x17B4, 0x17B5]
+    extra = [
+        *range(0xFE00, 0xFE10),
+        *range(0xE0100, 0xE01F0),
+        0x034F,
+        0x180B,
+        0x180C,
+        0x180D,
+        0x180F,
+        0x17B4,
+        0x17B5,
+    ]
     for cp in extra:
         table[cp] = None
     for ch in _ENCLOSING:
@@ -159,6 +179,12 @@ def _space_table() -> dict[int, str]:
 
 
 _INVISIBLE = _invisible_table()
+#: Every decimal digit of the Basic Multilingual Plane (Arabic-Indic, Devanagari ...) -> ASCII.
+_DIGITS_TO_ASCII = {
+    cp: str(unicodedata.digit(chr(cp)))
+    for cp in range(0x660, 0x10000)
+    if unicodedata.category(chr(cp)) == "Nd"
+}
 _BREAK_TABLE = {ord(ch): _MARK for ch in _BREAKS}
 _DROP_AND_BREAK = {**_space_table(), **_INVISIBLE, **_BREAK_TABLE}
 
@@ -373,6 +399,52 @@ def render_name(text: str) -> Rendered:
     if text.isascii() and text.isprintable() and not _ASCII_TRIGGER.search(text):
         return Rendered(text.strip())
     undone: list[str] = []
+    text = _visible(text, undone)
+    if not text.isascii() and (_SCRIPT_BOUNDARY.search(text) or not _LOOKALIKE_ONLY.isdisjoint(text)):
+        text = _fold_lookalikes(text, undone)
+    if _MARK in text:
+        text = _settle_breaks(text, undone)
+    elif "  " in text:
+        text = _SPACES.sub(" ", text)
+    if _ASCII_TRIGGER.search(text):
+        text = _decode(text, undone)  # markup that only bidi or NFKC brought out
+    return Rendered(text.strip(" "), tuple(undone))
+
+
+@lru_cache(maxsize=1 << 14)
+def render_identifier(value: str, fold_all: bool = True) -> Rendered:
+    """An identifier as a reader sees it: rendered like a name (markup, bidi, invisible and
+    compatibility characters), breaks read as spaces, every decimal digit as an ASCII digit
+    (``٩``, ``９`` -> ``9``) and, with ``fold_all``, every look-alike letter as the Latin letter it
+    imitates (``Р`` in a USCC is ``P``): identifiers are written in Latin letters and digits.
+    Websites and e-mail addresses (``fold_all=False``, international names are real) only get
+    the mixed-script fold of names."""
+    if len(value) > MAX_RENDER_CHARS:
+        value = value[:MAX_RENDER_CHARS]
+    if value.isascii() and value.isprintable() and not _ASCII_TRIGGER.search(value):
+        return Rendered(value.strip())
+    undone: list[str] = []
+    text = _visible(value, undone).replace(_MARK, " ")
+    if not text.isascii():
+        digits = text.translate(_DIGITS_TO_ASCII)
+        if digits != text:
+            _note(undone, FOREIGN_DIGITS)
+            text = digits
+        if fold_all and not _LOOKALIKE_ANY.isdisjoint(text):
+            scripts = sorted({script_of(ch) or "" for ch in text if ch in TO_LATIN} - {""})
+            text = "".join(TO_LATIN.get(ch, ch) for ch in text)
+            for script in scripts:
+                _note(undone, LOOKALIKE.format(f"{script.replace('_', ' ')}→Latin"))
+        elif _SCRIPT_BOUNDARY.search(text) or not _LOOKALIKE_ONLY.isdisjoint(text):
+            text = _fold_lookalikes(text, undone)
+    if _ASCII_TRIGGER.search(text):
+        text = _decode(text, undone)
+    return Rendered(text.strip(), tuple(undone))
+
+
+def _visible(text: str, undone: list[str]) -> str:
+    """The steps names and identifiers share: markup decoded, bidi applied, compatibility
+    letters plain, invisible characters and leftover combining marks dropped, breaks marked."""
     text = _decode(text, undone)
     if not _BIDI_CONTROLS.isdisjoint(text):
         if "\u202d" in text or "\u202e" in text:
@@ -393,19 +465,12 @@ def render_name(text: str) -> Rendered:
     if len(dropped) != len(text) and not enclosing:
         _note(undone, INVISIBLE)
     text = dropped
-    if not text.isascii():
-        if enclosing or _GENERIC_MARKS.search(text):
-            _note(undone, MARKS)
-            text = _GENERIC_MARKS.sub("", text)
-        if _SCRIPT_BOUNDARY.search(text) or not _LOOKALIKE_ONLY.isdisjoint(text):
-            text = _fold_lookalikes(text, undone)
-    if _MARK in text:
-        text = _settle_breaks(text, undone)
-    elif "  " in text:
-        text = _SPACES.sub(" ", text)
-    if _ASCII_TRIGGER.search(text):
-        text = _decode(text, undone)  # markup that only bidi or NFKC brought out
-    return Rendered(text.strip(" "), tuple(undone))
+    if enclosing:
+        _note(undone, MARKS)
+    if not text.isascii() and _GENERIC_MARKS.search(text):
+        _note(undone, MARKS)
+        text = _GENERIC_MARKS.sub("", text)
+    return text
 
 
 def _settle_breaks(text: str, undone: list[str]) -> str:
@@ -432,19 +497,24 @@ def _compat_letters(text: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _compat_letter(ch: str) -> bool:
-    return unicodedata.decomposition(ch).startswith(_COMPAT_KINDS) and unicodedata.normalize("NFKC", ch).isalnum()
+    return (
+        unicodedata.decomposition(ch).startswith(_COMPAT_KINDS)
+        and unicodedata.normalize("NFKC", ch).isalnum()
+    )
 
 
 # -- further readings ------------------------------------------------------------------------------
 
 # Three or more single letters (or digits) separated by one and the same separator.
 _SPACED_RUN = re.compile(
-    r"(?<![^\W_])[^\W_](?P<sep>[ \t]{1,3}|[^\w\s]{1,2}[ \t]?)[^\W_](?:(?P=sep)[^\W_])+(?![^\W_])"
+    r"(?<![^\W_])[^\W_](?P<sep>[ \t]{1,3}|[^\w\s]{1,2}[ \t]?|_{1,2})[^\W_](?:(?P=sep)[^\W_])+(?![^\W_])"
 )
 _SYMBOL_IN_WORD = re.compile(r"(?<=[^\W\d_])[-_|*/\\·•~+=#^:;!]+(?=[^\W\d_])")
 _DIGIT_NEXT_TO_LETTER = re.compile(r"[^\W\d_][\d@$]|[\d@$][^\W\d_]")
 _ALNUM_TOKEN = re.compile(r"[\w@$]+")
-_DIGIT_LETTERS = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s"})
+_DIGIT_LETTERS = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s"}
+)
 _ONE_AS_L = str.maketrans({"1": "l"})
 # Characters without which no symbol-in-word or digit reading can apply (the fast path).
 _SIGNS = frozenset("0123456789@$-_|*/\\·•~+=#^:;!")
