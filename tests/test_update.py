@@ -264,15 +264,15 @@ def test_undated_list_is_dated_the_day_it_was_fetched_and_becomes_current(server
     old = tmp_path / "old"
     old.mkdir()
     (old / "sdn.csv").write_bytes(b'1,"OLD LTD",-0- ,"SDGT"' + b",-0- " * 8 + b"\r\n\x1a")
-    store.import_list("us_ofac_sdn", "ofac_csv", old, published="2024-05-03", engine=engine)
+    store.import_list("test_sdn", "ofac_csv", old, published="2024-05-03", engine=engine)
     server.routes["/sdn.csv"] = Route(
-        b'2,"NEW LTD",-0- ,"SDGT"' + b",-0- " * 8 + b"\r\n\x1a", content_type="text/csv"
+        b'1,"NEW LTD",-0- ,"SDGT"' + b",-0- " * 8 + b"\r\n\x1a", content_type="text/csv"
     )
     result = update_dataset(
-        "us_ofac_sdn", server.source("/sdn.csv", "sdn.csv", "ofac_csv"), client=client, engine=engine
+        "test_sdn", server.source("/sdn.csv", "sdn.csv", "ofac_csv"), client=client, engine=engine
     )
     assert result.status == "updated", result.detail
-    current = store.current_snapshots(engine=engine)["us_ofac_sdn"]
+    current = store.current_snapshots(engine=engine)["test_sdn"]
     assert current.id == result.snapshot_id
     assert current.published == datetime.datetime.now(datetime.UTC).date().isoformat()
 
@@ -331,7 +331,7 @@ def test_cli_update_exits_non_zero_when_any_dataset_fails_and_keeps_the_good_one
         proscribe_home,
         {
             "un_sc_sanctions": server.source("/un.xml"),
-            "ca_dfatd_sema_sanctions": server.source("/portal.html"),
+            "ca_dfatd_sema_sanctions": server.source("/portal.html", "sema.xml", "ca_sema"),
         },
         tmp_path,
     )

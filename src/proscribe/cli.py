@@ -42,10 +42,17 @@ def _progress() -> Progress:
 
 
 def ensure_store() -> None:
-    """Load the bundled current lists into an empty store (first run on a fresh home)."""
+    """Load the bundled current lists into an empty store (first run on a fresh home), with
+    progress. A store that holds other lists gets its missing bundled datasets when the screening
+    index is prepared (:func:`proscribe.screen.get_index`); ``PROSCRIBE_BUNDLED`` is checked here
+    so a bad value fails with its message before any work."""
+    try:
+        bundled.wanted_datasets()
+    except ValueError as exc:  # a PROSCRIBE_BUNDLED naming an unknown dataset
+        fail(str(exc), 2)
     if snapshot_store.list_snapshots():
         return
-    items = bundled.bundled_lists(current_only=True)
+    items = bundled.missing()
     with _progress() as progress:
         task = progress.add_task("Loading bundled lists", total=len(items))
 
@@ -66,8 +73,19 @@ def lists_import(
     published: str | None = typer.Option(None, help="Publication date (ISO) when the file does not state one."),
     bundled_key: list[str] | None = typer.Option(None, "--bundled", help="Import a bundled list by key."),
     all_bundled: bool = typer.Option(False, "--all-bundled", help="Import every bundled list, history included."),
+    allow_shrink: bool = typer.Option(
+        False, "--allow-shrink",
+        help="Accept a file that loses more of the current snapshot than import_guards.toml allows "
+             "(recorded in the audit trail).",
+    ),
 ) -> None:
-    """Import a list file as a new snapshot (a file already stored is a no-op)."""
+    """Import a list file as a new snapshot (a file already stored is a no-op).
+
+    A file is refused, and nothing is written, when its format is unknown or does not belong to
+    the dataset (exit 2), when it is incomplete, or when it would shrink the current snapshot past
+    the configured share (exit 1; ``--allow-shrink`` overrides the last, audited)."""
+    from proscribe.sources import UnknownFormatError
+    from proscribe.store.guards import ImportRefused, check_invocation
     jobs: list[tuple[str, str, Path, dict]] = []
     if all_bundled or bundled_key:
         items = bundled.bundled_lists()
@@ -86,21 +104,38 @@ def lists_import(
         jobs.append((dataset, format_name, path, {"published": published}))
     else:
         fail("give a PATH with --dataset and --format, or --bundled KEY, or --all-bundled")
+    for ds, fmt, _file, _extra in jobs:  # a wrong invocation is refused before any file is read
+        try:
+            check_invocation(ds, fmt)
+        except (UnknownFormatError, ImportRefused) as exc:
+            fail(f"{exc}\nnothing was imported; the store is unchanged", 2)
+    actor = _actor()
+    shrinks = []
     table = Table("dataset", "snapshot", "published", "entities", "result")
     with _progress() as progress:
         task = progress.add_task("Importing", total=len(jobs))
         for ds, fmt, file, extra in jobs:
             progress.update(task, description=f"Importing {ds} ({Path(file).name})")
             try:
-                result = snapshot_store.import_list(ds, fmt, file, **extra)
+                result = snapshot_store.import_list(ds, fmt, file, allow_shrink=allow_shrink, actor=actor, **extra)
+            except ImportRefused as exc:
+                progress.stop()
+                fail(f"{exc}\nnothing was imported for {ds}; the store is unchanged", exc.exit_code)
             except (ListFormatError, ValueError) as exc:
                 progress.stop()
                 fail(f"{exc}\nnothing was imported for {ds}; the store is unchanged")
             snap = result.snapshot
-            table.add_row(ds, str(snap.id), snap.published or "-", str(snap.entity_count),
-                          "imported" if result.created else "already stored (no-op)")
+            outcome = "imported" if result.created else "already stored (no-op)"
+            if result.shrink is not None:
+                outcome = "imported (shrink allowed, audited)"
+                shrinks.append(result)
+            table.add_row(ds, str(snap.id), snap.published or "-", str(snap.entity_count), outcome)
             progress.advance(task)
     console.print(table)
+    for result in shrinks:
+        err.print(f"[bold yellow]warning:[/] {result.snapshot.dataset}: shrink allowed by --allow-shrink and "
+                  f"recorded in the audit trail (list.import.shrink_allowed): {escape(result.shrink.describe())}",
+                  highlight=False, soft_wrap=True)
 
 
 @lists_app.command("list")
@@ -173,14 +208,20 @@ def lists_diff(
 def lists_update(
     dataset: list[str] | None = typer.Option(None, "--dataset", "-d", help="Only these datasets."),
     sources_file: Path | None = typer.Option(None, "--sources", help="JSON {dataset: {format, files: {name: url}}} overriding the official URLs."),
+    allow_shrink: bool = typer.Option(
+        False, "--allow-shrink", help="Accept a list that shrank past the configured share (audited)."
+    ),
 ) -> None:
-    """Fetch lists from their official publishers; a failed download never replaces a good snapshot."""
+    """Fetch lists from their official publishers; a failed download never replaces a good snapshot.
+
+    Downloads pass the same guards as ``lists import``: an incomplete file or one that would shrink
+    the current snapshot past the configured share fails that dataset."""
     from proscribe.update import update_all
 
     sources = bundled.official_urls()
     if sources_file:
         sources = json.loads(sources_file.read_text(encoding="utf-8"))
-    results = update_all(sources, datasets=dataset)
+    results = update_all(sources, datasets=dataset, allow_shrink=allow_shrink, actor=_actor())
     table = Table("dataset", "result", "detail")
     for result in results:
         table.add_row(result.dataset, result.status, escape(result.detail))

@@ -20,15 +20,26 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine
 
+from proscribe.sources import UnknownFormatError
 from proscribe.sources.base import ListFormatError
 from proscribe.store import snapshots as snapshot_store
+from proscribe.store.guards import ImportRefused, check_invocation
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 #: Content types a list file may come with; HTML means an error page or a portal, never a list.
 ALLOWED_TYPES = (
-    "text/csv", "text/plain", "text/xml", "application/xml", "application/octet-stream",
-    "application/zip", "application/x-zip-compressed", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.ms-excel", "application/gzip", "application/json", "binary/octet-stream",
+    "text/csv",
+    "text/plain",
+    "text/xml",
+    "application/xml",
+    "application/octet-stream",
+    "application/zip",
+    "application/x-zip-compressed",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.ms-excel",
+    "application/gzip",
+    "application/json",
+    "binary/octet-stream",
 )
 
 
@@ -45,8 +56,15 @@ class UpdateResult:
     sha256: str | None = None
 
 
-def download(client: httpx.Client, url: str, target: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
-             retries: int = 2, backoff: float = 0.5) -> str:
+def download(
+    client: httpx.Client,
+    url: str,
+    target: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    retries: int = 2,
+    backoff: float = 0.5,
+) -> str:
     """Stream ``url`` to ``target``; returns its sha256. Retries on connection errors and 5xx."""
     last_error: str = ""
     for attempt in range(retries + 1):
@@ -59,7 +77,9 @@ def download(client: httpx.Client, url: str, target: Path, *, max_bytes: int = D
                     raise UpdateError(f"HTTP {response.status_code} from {url}")
                 ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
                 if ctype and ctype not in ALLOWED_TYPES:
-                    raise UpdateError(f"unexpected content type {ctype!r} from {url} (an error page, not a list file)")
+                    raise UpdateError(
+                        f"unexpected content type {ctype!r} from {url} (an error page, not a list file)"
+                    )
                 declared = response.headers.get("content-length")
                 if declared and int(declared) > max_bytes:
                     raise UpdateError(f"{url} is {declared} bytes, over the {max_bytes}-byte limit")
@@ -94,12 +114,26 @@ class _Retry(Exception):
     pass
 
 
-def update_dataset(dataset: str, source: dict[str, Any], *, client: httpx.Client,
-                   engine: Engine | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> UpdateResult:
+def update_dataset(
+    dataset: str,
+    source: dict[str, Any],
+    *,
+    client: httpx.Client,
+    engine: Engine | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    allow_shrink: bool = False,
+    actor: str = "system",
+) -> UpdateResult:
     """Fetch one dataset's files (``source``: {"format": ..., "files": {name: url}}) and store
-    them as a new snapshot if they differ from every stored one."""
+    them as a new snapshot if they differ from every stored one.
+
+    The download passes the same guards as a file import (:mod:`proscribe.store.guards`): the
+    format must belong to the dataset (checked before anything is fetched), and a file that is
+    incomplete or would shrink the current snapshot too far fails this dataset unless
+    ``allow_shrink`` (then recorded in the audit trail)."""
     workdir = Path(tempfile.mkdtemp(prefix=f"proscribe-{dataset}-"))
     try:
+        check_invocation(dataset, source.get("format", ""))
         files = source["files"]
         for name, url in files.items():
             download(client, url, workdir / name, max_bytes=max_bytes)
@@ -109,30 +143,57 @@ def update_dataset(dataset: str, source: dict[str, Any], *, client: httpx.Client
         # day it was fetched: the official URL serves the current list, and an undated snapshot
         # would never become current over a dated one.
         fetched = datetime.datetime.now(datetime.UTC).date().isoformat()
-        result = snapshot_store.import_list(dataset, source["format"], path, source_label=label, engine=engine,
-                                            published=fetched)
+        result = snapshot_store.import_list(
+            dataset,
+            source["format"],
+            path,
+            source_label=label,
+            engine=engine,
+            published=fetched,
+            allow_shrink=allow_shrink,
+            actor=actor,
+        )
         if not result.created:
-            return UpdateResult(dataset, "unchanged", "same file as snapshot " + result.snapshot.label,
-                                result.snapshot.id, result.snapshot.source_sha256)
+            return UpdateResult(
+                dataset,
+                "unchanged",
+                "same file as snapshot " + result.snapshot.label,
+                result.snapshot.id,
+                result.snapshot.source_sha256,
+            )
         snap = result.snapshot
-        return UpdateResult(dataset, "updated", f"new snapshot {snap.label} with {snap.entity_count} entities",
-                            snap.id, snap.source_sha256)
-    except (UpdateError, ListFormatError) as exc:
+        detail = f"new snapshot {snap.label} with {snap.entity_count} entities"
+        if result.shrink is not None:
+            detail += f" (shrink allowed and recorded in the audit trail: {result.shrink.describe()})"
+        return UpdateResult(dataset, "updated", detail, snap.id, snap.source_sha256)
+    except (UpdateError, ListFormatError, ImportRefused, UnknownFormatError) as exc:
         return UpdateResult(dataset, "failed", f"{exc}; the previous snapshot stays current")
     except Exception as exc:  # a parser choking on an unexpected file: fail this dataset, not the run
-        return UpdateResult(dataset, "failed", f"{type(exc).__name__}: {exc}; the previous snapshot stays current")
+        return UpdateResult(
+            dataset, "failed", f"{type(exc).__name__}: {exc}; the previous snapshot stays current"
+        )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def update_all(sources: dict[str, dict[str, Any]], *, client: httpx.Client | None = None,
-               engine: Engine | None = None, datasets: list[str] | None = None) -> list[UpdateResult]:
+def update_all(
+    sources: dict[str, dict[str, Any]],
+    *,
+    client: httpx.Client | None = None,
+    engine: Engine | None = None,
+    datasets: list[str] | None = None,
+    allow_shrink: bool = False,
+    actor: str = "system",
+) -> list[UpdateResult]:
     own_client = client is None
-    client = client or httpx.Client(timeout=httpx.Timeout(30.0, connect=10.0), follow_redirects=True,
-                                    headers={"User-Agent": "proscribe list updater"})
+    client = client or httpx.Client(
+        timeout=httpx.Timeout(30.0, connect=10.0),
+        follow_redirects=True,
+        headers={"User-Agent": "proscribe list updater"},
+    )
     try:
         return [
-            update_dataset(name, source, client=client, engine=engine)
+            update_dataset(name, source, client=client, engine=engine, allow_shrink=allow_shrink, actor=actor)
             for name, source in sources.items()
             if datasets is None or name in datasets
         ]

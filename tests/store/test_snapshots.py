@@ -194,28 +194,28 @@ def test_missing_file_is_a_list_format_error_and_stores_nothing(engine, tmp_path
 
 def test_current_snapshot_is_the_newest_publication_not_the_newest_import(engine, tmp_path):
     newest = store.import_list(
-        "us_ofac_sdn",
+        "test_sdn",
         "ofac_csv",
         _tiny_sdn(tmp_path / "c", "A", "B", "C"),
         published="2026-01-01",
         engine=engine,
     )
     store.import_list(
-        "us_ofac_sdn", "ofac_csv", _tiny_sdn(tmp_path / "a", "A"), published="2021-07-07", engine=engine
+        "test_sdn", "ofac_csv", _tiny_sdn(tmp_path / "a", "A"), published="2021-07-07", engine=engine
     )
     store.import_list(
-        "us_ofac_sdn", "ofac_csv", _tiny_sdn(tmp_path / "b", "A", "B"), published="2024-05-03", engine=engine
+        "test_sdn", "ofac_csv", _tiny_sdn(tmp_path / "b", "A", "B"), published="2024-05-03", engine=engine
     )
     store.import_list(
-        "us_ofac_sdn", "ofac_csv", _tiny_sdn(tmp_path / "u", "U"), published=None, engine=engine
+        "test_sdn", "ofac_csv", _tiny_sdn(tmp_path / "u", "U"), published=None, engine=engine
     )
     other = store.import_list(
-        "un_sc_sanctions", "ofac_csv", _tiny_sdn(tmp_path / "x", "X"), published="2020-01-01", engine=engine
+        "test_other", "ofac_csv", _tiny_sdn(tmp_path / "x", "X"), published="2020-01-01", engine=engine
     )
     current = store.current_snapshots(engine=engine)
-    assert current["us_ofac_sdn"].id == newest.snapshot.id
-    assert current["un_sc_sanctions"].id == other.snapshot.id
-    assert [s.published for s in store.list_snapshots("us_ofac_sdn", engine=engine)] == [
+    assert current["test_sdn"].id == newest.snapshot.id
+    assert current["test_other"].id == other.snapshot.id
+    assert [s.published for s in store.list_snapshots("test_sdn", engine=engine)] == [
         None,
         "2021-07-07",
         "2024-05-03",
@@ -225,12 +225,12 @@ def test_current_snapshot_is_the_newest_publication_not_the_newest_import(engine
 
 def test_same_publication_date_imported_later_becomes_current(engine, tmp_path):
     store.import_list(
-        "us_ofac_sdn", "ofac_csv", _tiny_sdn(tmp_path / "a", "A"), published="2026-01-01", engine=engine
+        "test_sdn", "ofac_csv", _tiny_sdn(tmp_path / "a", "A"), published="2026-01-01", engine=engine
     )
     later = store.import_list(
-        "us_ofac_sdn", "ofac_csv", _tiny_sdn(tmp_path / "b", "B"), published="2026-01-01", engine=engine
+        "test_sdn", "ofac_csv", _tiny_sdn(tmp_path / "b", "B"), published="2026-01-01", engine=engine
     )
-    assert store.current_snapshots(engine=engine)["us_ofac_sdn"].id == later.snapshot.id
+    assert store.current_snapshots(engine=engine)["test_sdn"].id == later.snapshot.id
 
 
 def test_load_entity_without_a_snapshot_reads_the_current_one(history_engine):

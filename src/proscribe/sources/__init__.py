@@ -23,9 +23,17 @@ FORMATS: dict[str, str] = {
 PARSER_VERSION = "1"
 
 
-def parser(format_name: str) -> ModuleType:
-    try:
-        return importlib.import_module(FORMATS[format_name])
-    except KeyError:
+class UnknownFormatError(ValueError):
+    """A format name no parser answers to: a usage error, refused before any file is read."""
+
+
+def check_format(format_name: str) -> None:
+    """Raise :class:`UnknownFormatError` (naming every known format) unless ``format_name`` is one."""
+    if format_name not in FORMATS:
         known = ", ".join(sorted(FORMATS))
-        raise ValueError(f"unknown list format {format_name!r}; known formats: {known}") from None
+        raise UnknownFormatError(f"unknown list format {format_name!r}; known formats: {known}")
+
+
+def parser(format_name: str) -> ModuleType:
+    check_format(format_name)
+    return importlib.import_module(FORMATS[format_name])

@@ -30,7 +30,13 @@ from pathlib import Path
 from typing import Any
 
 from proscribe.model import Address, Entity, Identifier, Sanction, make_id
-from proscribe.sources.base import ListFormatError, ParsedList, organization_schema, parse_date
+from proscribe.sources.base import (
+    ListFormatError,
+    ParsedList,
+    check_xlsx_complete,
+    organization_schema,
+    parse_date,
+)
 from proscribe.sources.uk_ofsi import (
     RowReader,
     cell_date,
@@ -529,3 +535,9 @@ def _documents(value: str, kind: str, label: str) -> list[Identifier]:
         note = item if item != value else None
         result.append(Identifier(type=kind, value=value, country=country, label=label, note=note))
     return result
+
+
+def check_complete(path: Path, parsed: ParsedList) -> None:
+    """The workbook's own completeness markers: every zip member's CRC and each sheet's declared
+    extent (see :func:`proscribe.sources.base.check_xlsx_complete`)."""
+    check_xlsx_complete(path)

@@ -33,6 +33,12 @@ class ListFormatError(Exception):
         super().__init__(f"{location}: {message}")
 
 
+class IncompleteListError(ListFormatError):
+    """A file that parses but lacks a completeness marker its publisher always writes (OFAC's
+    end-of-file byte, a declared record count, a workbook's declared extent): a cut-short copy,
+    refused as truncated."""
+
+
 @dataclass
 class ParsedList:
     """The result of parsing one published list file (or file set)."""
@@ -222,6 +228,46 @@ def file_sha256(path: Path) -> str:
     import hashlib
 
     return hashlib.sha256(read_bytes(path)).hexdigest()
+
+
+def check_xlsx_complete(path: Path) -> None:
+    """Refuse a workbook whose zip members fail their CRC, or whose worksheet declares (in
+    ``<dimension ref="A1:X123">``) more rows than it holds: a workbook re-saved or cut short.
+
+    A truncated zip never opens at all; this catches a damaged member and a sheet whose row data
+    ends before the extent the writer recorded for it.
+    """
+    import io
+    import re
+    import zipfile
+    import zlib
+
+    data = read_bytes(path)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            bad = archive.testzip()
+            if bad is not None:
+                raise IncompleteListError(path, bad, "zip member fails its CRC check (damaged or truncated)")
+            sheets = [n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)]
+            for name in sheets:
+                sheet = archive.read(name)
+                declared = re.search(rb'<dimension\s+ref="(?:[A-Z]+\d+:)?[A-Z]+(\d+)"', sheet[:4096])
+                if declared is None:
+                    continue
+                row_tag = rb'<row\b[^>]*?\br="(\d+)"'
+                rows = re.findall(row_tag, sheet[-65536:]) or re.findall(row_tag, sheet)
+                last = int(rows[-1]) if rows else 0
+                if last < int(declared.group(1)):
+                    raise IncompleteListError(
+                        path,
+                        name,
+                        f"the sheet declares {int(declared.group(1))} rows but its last row is {last} "
+                        "(truncated workbook)",
+                    )
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise ListFormatError(
+            path, "zip container", f"not a readable XLSX workbook (truncated?): {exc}"
+        ) from exc
 
 
 # -- schema ---------------------------------------------------------------------------------------

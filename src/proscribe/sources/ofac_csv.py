@@ -24,6 +24,7 @@ from pathlib import Path
 
 from proscribe.model import Address, Entity, Sanction, make_id
 from proscribe.sources.base import (
+    IncompleteListError,
     ListFormatError,
     ParsedList,
     country_code,
@@ -173,6 +174,28 @@ def parse(path: Path, dataset: str) -> ParsedList:
             _add_address(entity, row)
 
     return ParsedList(dataset=dataset, entities=list(entities.values()))
+
+
+def check_complete(path: Path, parsed: ParsedList) -> None:
+    """Refuse a set whose primary, address or alias file lacks OFAC's end-of-file byte (0x1A).
+
+    OFAC ends each of those files with it (every bundled official copy does), so a copy cut at a
+    row boundary, which parses cleanly, still shows it is short. The comments files are not
+    checked: the official 2021 ``sdn_comments.csv`` ends without the byte (data/PROVENANCE.md).
+    """
+    path = Path(path)
+    if path.is_dir():
+        files = [found for names in (_PRIMARY, _ADDRESSES, _ALIASES) if (found := _find(path, names))]
+    else:
+        files = [path]
+    for file in files:
+        if not read_bytes(file).rstrip(b" \t\r\n").endswith(b"\x1a"):
+            raise IncompleteListError(
+                file,
+                "end of file",
+                "no end-of-file byte 0x1A, which OFAC writes at the end of this file: "
+                "the copy is truncated (cut short) or was re-saved",
+            )
 
 
 def _add_address(entity: Entity, row: list[str]) -> None:

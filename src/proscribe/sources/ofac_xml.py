@@ -37,12 +37,14 @@ from lxml import etree
 
 from proscribe.model import Address, Entity, Identifier, Link, Sanction, make_id, schema_properties
 from proscribe.sources.base import (
+    IncompleteListError,
     ListFormatError,
     ParsedList,
     child_text,
     children,
     country_code,
     local_name,
+    open_bytes,
     organization_schema,
     parse_date,
     parse_xml,
@@ -514,6 +516,20 @@ def parse(path: Path, dataset: str) -> ParsedList:
         )
     resolve_links(entities)
     return ParsedList(dataset=dataset, entities=entities, published=published, warnings=warnings)
+
+
+def check_complete(path: Path, parsed: ParsedList) -> None:
+    """Refuse a file without ``publshInformation/Record_Count``: OFAC always states the count,
+    and :func:`parse` checks the entries against it, so a copy cut short and stripped of its
+    count would otherwise pass."""
+    with open_bytes(Path(path)) as handle:
+        head = handle.read(65536)
+    if not re.search(rb"<(?:\w+:)?Record_Count>\s*\d+\s*</(?:\w+:)?Record_Count>", head):
+        raise IncompleteListError(
+            path,
+            "publshInformation",
+            "no Record_Count, which every OFAC XML file states: the copy was cut or edited",
+        )
 
 
 def _parse_entry(path: Path, entry: etree._Element, index: int, dataset: str, warnings: list[str]) -> Entity:

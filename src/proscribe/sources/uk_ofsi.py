@@ -40,6 +40,7 @@ from proscribe.model import Address, Entity, Identifier, Link, Sanction, make_id
 from proscribe.sources.base import (
     ListFormatError,
     ParsedList,
+    check_xlsx_complete,
     country_code,
     organization_schema,
     parse_date,
@@ -766,3 +767,9 @@ def _registration(value: str, label: str | None, country_hint: str | None) -> Id
         if first_word and (len(first_word.group()) >= 4 or first_word.group() == "UK"):
             country = country_of(first_word.group())
     return Identifier(type=kind, value=value, country=country, label=label or "Business Reg No")
+
+
+def check_complete(path: Path, parsed: ParsedList) -> None:
+    """The workbook's own completeness markers: every zip member's CRC and each sheet's declared
+    extent (see :func:`proscribe.sources.base.check_xlsx_complete`)."""
+    check_xlsx_complete(path)

@@ -39,6 +39,7 @@ from lxml import etree
 
 from proscribe.model import Address, Entity, Identifier, Link, Sanction, make_id
 from proscribe.sources.base import (
+    IncompleteListError,
     ListFormatError,
     ParsedList,
     children,
@@ -115,6 +116,17 @@ def parse(path: Path, dataset: str = DATASET) -> ParsedList:
     _check_unique(path, result.entities)
     _name_link_targets(result.entities)
     return result
+
+
+def check_complete(path: Path, parsed: ParsedList) -> None:
+    """Refuse a file without its ``dateGenerated``. The UN states no record count; a cut file
+    fails as malformed XML (its closing tags are missing) and a short one falls under the
+    dataset's minimum size (``store/import_guards.toml``), but every file the UN generates is
+    dated, and an undated copy has been edited."""
+    if parsed.published is None:
+        raise IncompleteListError(
+            path, f"<{ROOT}>", "no usable dateGenerated attribute, which every UN list file carries"
+        )
 
 
 # -- records --------------------------------------------------------------------------------------

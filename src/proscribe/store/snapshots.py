@@ -18,6 +18,7 @@ from sqlalchemy import Engine, delete, func, insert, select
 from proscribe.model import Entity
 from proscribe.sources import PARSER_VERSION, parser
 from proscribe.sources.base import ListFormatError, ParsedList
+from proscribe.store import guards
 from proscribe.store.db import connect, entities, snapshots
 
 
@@ -47,6 +48,8 @@ class ImportResult:
     snapshot: Snapshot
     created: bool  # False when the same file was already stored (re-import is a no-op)
     warnings: list[str]
+    #: Set when the import shrank the dataset past its guard and the operator allowed it.
+    shrink: guards.ShrinkReport | None = None
 
 
 def _row_to_snapshot(row) -> Snapshot:
@@ -84,36 +87,58 @@ def import_list(
     reconstructed: bool = False,
     note: str | None = None,
     source_label: str | None = None,
+    allow_shrink: bool = False,
+    actor: str = "system",
     engine: Engine | None = None,
 ) -> ImportResult:
     """Parse ``path`` and store it as a new snapshot of ``dataset`` in one transaction.
 
-    The file is parsed completely before the store is touched, so a malformed file raises
-    :class:`ListFormatError` and leaves the store exactly as it was.
+    Everything is checked before the store is touched (:mod:`proscribe.store.guards`): the format
+    is known and belongs to the dataset, the file parses completely and carries its format's
+    completeness markers, and, if it would become current, it neither falls under the dataset's
+    minimum nor loses more than the configured share of the current snapshot's entities. A file
+    that fails raises :class:`ListFormatError` or :class:`guards.ImportRefused` and leaves the
+    store exactly as it was. ``allow_shrink`` lets a genuine shrink through; it is then recorded
+    in the audit trail (``list.import.shrink_allowed``) in the snapshot's own transaction.
     """
     engine = engine or connect()
     path = Path(path)
+    guards.check_invocation(dataset, format_name)
     digest = source_digest(path)
     existing = find_by_digest(dataset, digest, engine=engine)
     if existing is not None:
         return ImportResult(existing, created=False, warnings=[])
-    parsed: ParsedList = parser(format_name).parse(path, dataset)
+    module = parser(format_name)
+    parsed: ParsedList = module.parse(path, dataset)
     if not parsed.entities:
         raise ListFormatError(path, None, "the file holds no entities")
+    check_complete = getattr(module, "check_complete", None)
+    if check_complete is not None:
+        check_complete(path, parsed)
+    published = parsed.published or published
+    label = source_label or str(path)
+    shrink = guards.measure_shrink(dataset, {e.id for e in parsed.entities}, published, engine=engine)
+    if shrink is not None and shrink.refused:
+        if not allow_shrink:
+            raise guards.refuse_shrink(shrink, label)
+    else:
+        shrink = None
     snapshot = store_parsed(
         parsed,
         format_name=format_name,
         digest=digest,
-        source_label=source_label or str(path),
-        published=parsed.published or published,
+        source_label=label,
+        published=published,
         reconstructed=reconstructed,
         note=note,
+        shrink_allowed=shrink,
+        actor=actor,
         engine=engine,
     )
-    result = ImportResult(snapshot, created=True, warnings=parsed.warnings)
+    result = ImportResult(snapshot, created=True, warnings=parsed.warnings, shrink=shrink)
     from proscribe import audit
 
-    audit.list_import_hook(result, engine=engine)
+    audit.list_import_hook(result, actor=actor, engine=engine)
     return result
 
 
@@ -126,13 +151,20 @@ def store_parsed(
     published: str | None,
     reconstructed: bool = False,
     note: str | None = None,
+    shrink_allowed: guards.ShrinkReport | None = None,
+    actor: str = "system",
     engine: Engine | None = None,
 ) -> Snapshot:
+    """Write a parsed list as one snapshot in one transaction (no import guards: callers that
+    read a file go through :func:`import_list`). ``shrink_allowed`` writes its audit record in
+    the same transaction, so an allowed shrink is never stored unrecorded."""
     engine = engine or connect()
     seen: set[str] = set()
     for entity in parsed.entities:
         if entity.id in seen:
-            raise ListFormatError(source_label, f"entity {entity.source_id}", "duplicate entity id in one list")
+            raise ListFormatError(
+                source_label, f"entity {entity.source_id}", "duplicate entity id in one list"
+            )
         seen.add(entity.id)
     counts = Counter(entity.schema for entity in parsed.entities)
     now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
@@ -171,6 +203,11 @@ def store_parsed(
                 rows = []
         if rows:
             conn.execute(insert(entities), rows)
+        if shrink_allowed is not None:
+            from proscribe import audit
+
+            payload = {**shrink_allowed.to_audit(), "snapshot": snapshot_id, "source": source_label}
+            audit.append("list.import.shrink_allowed", actor, payload, conn=conn)
     return get_snapshot(snapshot_id, engine=engine)
 
 
@@ -178,6 +215,13 @@ def _hash(data: str) -> str:
     import hashlib
 
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
+
+
+def datasets_present(*, engine: Engine | None = None) -> set[str]:
+    """Every dataset that has at least one snapshot (one query)."""
+    engine = engine or connect()
+    with engine.connect() as conn:
+        return {row[0] for row in conn.execute(select(snapshots.c.dataset).distinct())}
 
 
 def find_by_digest(dataset: str, digest: str, *, engine: Engine | None = None) -> Snapshot | None:
@@ -221,12 +265,16 @@ def load_entities(snapshot_id: int, *, engine: Engine | None = None) -> list[Ent
     engine = engine or connect()
     with engine.connect() as conn:
         rows = conn.execute(
-            select(entities.c.data).where(entities.c.snapshot_id == snapshot_id).order_by(entities.c.entity_id)
+            select(entities.c.data)
+            .where(entities.c.snapshot_id == snapshot_id)
+            .order_by(entities.c.entity_id)
         )
         return [Entity.from_dict(json.loads(row[0])) for row in rows]
 
 
-def load_entity(entity_id: str, *, snapshot_id: int | None = None, engine: Engine | None = None) -> Entity | None:
+def load_entity(
+    entity_id: str, *, snapshot_id: int | None = None, engine: Engine | None = None
+) -> Entity | None:
     """An entity from the given snapshot, or from the current snapshot of its dataset."""
     engine = engine or connect()
     if snapshot_id is None:
@@ -237,7 +285,9 @@ def load_entity(entity_id: str, *, snapshot_id: int | None = None, engine: Engin
         return None
     with engine.connect() as conn:
         row = conn.execute(
-            select(entities.c.data).where(entities.c.snapshot_id == snapshot_id, entities.c.entity_id == entity_id)
+            select(entities.c.data).where(
+                entities.c.snapshot_id == snapshot_id, entities.c.entity_id == entity_id
+            )
         ).first()
     return Entity.from_dict(json.loads(row[0])) if row else None
 
