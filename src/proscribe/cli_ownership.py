@@ -150,7 +150,9 @@ def _report_bad_rows(data, accept: bool) -> None:
     leads = len(bad) - dropped - dates
     cli.err.print(f"{len(bad)} bad row(s) in {escape(str(bad[0].where).split(': ')[0])}:", highlight=False)
     for issue in bad:
-        cli.err.print(f"  {escape(issue.kind)}: {escape(issue.row_report())}", highlight=False, soft_wrap=True)
+        cli.err.print(
+            f"  {escape(issue.kind)}: {escape(issue.row_report())}", highlight=False, soft_wrap=True
+        )
     summary = (
         f"{leads} recorded as review leads (the owned entity is review when its owner is designated), "
         f"{dates} with an unreadable date counted as current, {dropped} naming no party not recorded"

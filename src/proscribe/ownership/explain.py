@@ -198,7 +198,9 @@ def path_tree(result: RegimeResult, node: int, describe: Describe | None = None)
         g = result.graph
         shown = route[-ROOT_LEVELS - 1 :] if len(route) > ROOT_LEVELS + 1 else route
         # build the shown top of the route, root first
-        top = PathNode(int(g.src[shown[-1]]), describe(int(g.src[shown[-1]])), status_of(int(g.src[shown[-1]])))
+        top = PathNode(
+            int(g.src[shown[-1]]), describe(int(g.src[shown[-1]])), status_of(int(g.src[shown[-1]]))
+        )
         for e in reversed(shown[1:]):
             below = int(g.dst[e])
             holder = PathNode(below, describe(below), status_of(below))

@@ -8,8 +8,11 @@ Three input forms (``docs/ownership.md`` documents the first two):
   shareholding with its ``percentage``, ``Directorship`` a directorship, the other relationship
   schemata (``Family``, ``Associate``, ``UnknownLink``, ...) leads without a percentage.
 
-Bad input never stops an import: every problem becomes an :class:`Issue` naming the row, and
-the rest of the file is kept. Self ownership is dropped; a negative, non-numeric or over-100
+Bad input never stops an import: every problem becomes an :class:`Issue` naming the row (and,
+for a bad row, its column and value), and the rest of the file is kept. A relationship spelled
+in a way :mod:`.relationships` does not declare, and a CSV row with the wrong number of cells,
+are recorded as ``unknown`` relationships, which lead to ``review`` (never dropped, never a
+lead, never a block on a guess); the import command fails on them unless they are accepted. Self ownership is dropped; a negative, non-numeric or over-100
 share is kept as an *unknown* share (so the edge still counts conservatively: it can only lead
 to ``review``, never be ignored); a party named nowhere in the file is kept as an unnamed party;
 owned entities whose current shares add up to more than 100% and ownership cycles are reported.
@@ -394,7 +397,9 @@ def _load_csv(text: str, data: OwnershipData, source: str) -> None:
         except csv.Error as exc:  # e.g. a NUL byte or an unterminated quote: reported, never skipped
             lineno = reader.line_num
             data.issues.append(
-                Issue("malformed_row", f"{source}: line {lineno}", f"cannot be read as CSV: {exc}", row=lineno)
+                Issue(
+                    "malformed_row", f"{source}: line {lineno}", f"cannot be read as CSV: {exc}", row=lineno
+                )
             )
             continue
         lineno = reader.line_num
@@ -424,27 +429,45 @@ _COMMA_COLUMNS = {
 }
 
 
-def _readings(cells: list[str], names: list[str]) -> list[tuple[dict[str, str], int | None]]:
+#: A row with more stray cells than this is read from the left only.
+_MAX_STRAY = 4
+
+
+def _spreads(columns: list[int], extra: int):
+    """Every way to give ``extra`` stray cells to ``columns`` ({column: cells it absorbs})."""
+    if extra == 0:
+        yield {}
+        return
+    for n, column in enumerate(columns):
+        for take in range(1, extra + 1):
+            for rest in _spreads(columns[n + 1 :], extra - take):
+                yield {column: take, **rest}
+
+
+def _readings(cells: list[str], names: list[str]) -> list[tuple[dict[str, str], frozenset[int]]]:
     """Every way a row with the wrong number of cells can line up with the header, with the
-    column a reading joins cells into (None when none): cells read from the left (extra ones
-    dropped, missing ones empty); each run of adjacent cells joined back by the comma that split
-    it inside a column that may hold one (``60,5``, ``Acme, Inc``); empty cells put in each
-    place of a short row."""
+    columns a reading joins cells into: cells read from the left (extra ones dropped, missing
+    ones empty); the stray cells joined back, by the commas that split them, into columns that
+    may hold a comma (``60,5``, ``Acme, Inc``); empty cells put in each place of a short row."""
     width = len(names)
-    out: list[tuple[dict[str, str], int | None]] = [(dict(zip(names, (cells + [""] * width)[:width])), None)]
+    out = [(dict(zip(names, (cells + [""] * width)[:width])), frozenset())]
     extra = len(cells) - width
-    if extra > 0:
-        for i in range(width):
-            if names[i] in _COMMA_COLUMNS:
-                joined = cells[:i] + [",".join(cells[i : i + extra + 1])] + cells[i + extra + 1 :]
-                out.append((dict(zip(names, joined)), i))
-    elif extra < 0:
+    if 0 < extra <= _MAX_STRAY:
+        columns = [i for i, name in enumerate(names) if name in _COMMA_COLUMNS]
+        for spread in _spreads(columns, extra):
+            joined, pos = [], 0
+            for i in range(width):
+                take = spread.get(i, 0)
+                joined.append(",".join(cells[pos : pos + take + 1]))
+                pos += take + 1
+            out.append((dict(zip(names, joined)), frozenset(spread)))
+    elif -_MAX_STRAY <= extra < 0:
         for i in range(len(cells) + 1):
-            out.append((dict(zip(names, cells[:i] + [""] * (-extra) + cells[i:])), None))
+            out.append((dict(zip(names, cells[:i] + [""] * (-extra) + cells[i:])), frozenset()))
     return out
 
 
-def _fit(row: dict[str, str], names: list[str], joined: int | None) -> int:
+def _fit(row: dict[str, str], names: list[str], joined: frozenset[int]) -> int:
     """How well a reading fits its columns: a share that reads as a share, a relationship the
     table knows, dates that are dates, names that are not (and do not swallow) bare numbers, no
     cell that starts with the space a comma inside text leaves behind, no join of an empty cell."""
@@ -465,7 +488,7 @@ def _fit(row: dict[str, str], names: list[str], joined: int | None) -> int:
             score -= 1
     for i, name in enumerate(names):
         value = row.get(name) or ""
-        if i == joined:
+        if i in joined:
             parts = value.split(",")
             score -= sum(1 for part in parts if not part.strip())
             if name.endswith("name") and any(re.fullmatch(r"\s*\d+(\.\d+)?\s*", p) for p in parts):
@@ -521,7 +544,9 @@ def _load_json(text: str, data: OwnershipData, source: str) -> None:
         return
     parties = doc.get("parties") or []
     if not isinstance(parties, list):
-        data.issues.append(Issue("bad_row", f"{source}: parties", "'parties' must be a list", column="parties"))
+        data.issues.append(
+            Issue("bad_row", f"{source}: parties", "'parties' must be a list", column="parties")
+        )
         parties = []
     for i, item in enumerate(parties):
         where = f"{source}: parties[{i}]"
@@ -546,7 +571,12 @@ def _load_json(text: str, data: OwnershipData, source: str) -> None:
     items = doc.get("relationships") or []
     if not isinstance(items, list):
         data.issues.append(
-            Issue("bad_row", f"{source}: relationships", "'relationships' must be a list", column="relationships")
+            Issue(
+                "bad_row",
+                f"{source}: relationships",
+                "'relationships' must be a list",
+                column="relationships",
+            )
         )
         items = []
     for i, item in enumerate(items):

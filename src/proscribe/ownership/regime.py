@@ -10,6 +10,12 @@ Every rule is computed twice over the same graph:
 
 An entity is ``block`` when the certain computation reaches it and ``review`` when only the
 possible one does: unknown and ranged percentages are never ignored, and they never block alone.
+The same holds for a relationship the data does not name recognisably (``unknown``: a typo, an
+unreadable row): it counts at the possible level only, under every regime.
+
+Shares are integers of :data:`~proscribe.ownership.graph.UNITS_PER_POINT` per percentage point
+(see :func:`~proscribe.ownership.graph.share_units`): sums are exact and thresholds compared
+without a tolerance (exactly 50% is not "more than 50%").
 """
 
 from __future__ import annotations
