@@ -96,7 +96,7 @@ def phase_build() -> dict:
     t1, c1 = time.perf_counter(), time.process_time()
     index = get_index(rebuild=True)
     t2, c2 = time.perf_counter(), time.process_time()
-    files = sorted(settings.index_dir().glob("index-*.pkl"), key=lambda p: p.stat().st_mtime)
+    files = sorted(settings.index_dir().glob("index-*.npz"), key=lambda p: p.stat().st_mtime)
     return {
         "import_s": t1 - t0,
         "build_s": t2 - t1,

@@ -181,5 +181,5 @@ def screening_home(tmp_path_factory):
 def index(screening_home):
     from proscribe.index.compiled import CompiledIndex
 
-    (path,) = (screening_home / "index").glob("index-*.pkl")
+    (path,) = (screening_home / "index").glob("index-*.npz")
     return CompiledIndex.load(path)

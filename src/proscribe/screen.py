@@ -190,13 +190,11 @@ def get_index(*, rebuild: bool = False, refresh: bool = False) -> CompiledIndex:
         signature = _signature(current, derived_state)
         if _cached is not None and _cached[0] == signature and not rebuild:
             return _cached[1]
-        path = settings.index_dir() / f"index-{signature}.pkl"
-        index = None
-        if path.exists() and not rebuild:
-            try:
-                index = CompiledIndex.load(path)
-            except Exception:  # a stale or damaged file is rebuilt, never trusted
-                index = None
+        from proscribe.index import files as index_files
+
+        path = settings.index_dir() / f"index-{signature}.npz"
+        # loaded only when its sha256 is the one recorded at save; otherwise rebuilt, never trusted
+        index = None if rebuild else index_files.load_index(path)
         if index is None:
             entities = {ds: snapshot_store.load_entities(snap.id) for ds, snap in current.items()}
             summaries = {
@@ -209,7 +207,7 @@ def get_index(*, rebuild: bool = False, refresh: bool = False) -> CompiledIndex:
                 entities["derived_ownership"] = derived
                 summaries["derived_ownership"] = summary
             index = build_index(entities, summaries)
-            index.save(path)
+            index_files.save_index(index, path)
         _cached = (signature, index)
         _freeze_heap()
         return index
@@ -232,7 +230,7 @@ def cached_index_file():
     """The persisted file of the index held now, if it came from one."""
     if not _cached or _cached[0] == "explicit":
         return None
-    path = settings.index_dir() / f"index-{_cached[0]}.pkl"
+    path = settings.index_dir() / f"index-{_cached[0]}.npz"
     return path if path.exists() else None
 
 

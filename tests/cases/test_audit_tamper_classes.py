@@ -41,14 +41,19 @@ def _cli_verify(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def _unkeyed(seq: int, ts: str, event_type: str, actor: str, payload: str, prev_hash: str) -> str:
+    """The chain's original, unkeyed hash: anyone with database access can compute it."""
+    return hashlib.sha256(
+        f"{seq}\x1f{ts}\x1f{event_type}\x1f{actor}\x1f{payload}\x1f{prev_hash}".encode()
+    ).hexdigest()
+
+
 def _unkeyed_rewrite(engine, rows: list[dict], start: int) -> None:
     """Re-hash records from ``start`` on with the old unkeyed method, links and head included."""
     prev = rows[start - 2]["hash"] if start > 1 else audit.GENESIS
     with engine.begin() as conn:
         for row in rows[start - 1 :]:
-            digest = audit.legacy_hash(
-                row["seq"], row["ts"], row["event_type"], row["actor"], row["payload"], prev
-            )
+            digest = _unkeyed(row["seq"], row["ts"], row["event_type"], row["actor"], row["payload"], prev)
             conn.execute(
                 update(audit_log).where(audit_log.c.seq == row["seq"]).values(prev_hash=prev, hash=digest)
             )
@@ -114,12 +119,12 @@ def test_audit_inserted_anchor_does_not_hide_deleted_recent_records(db):
     with db.begin() as conn:
         last = rows[-1]
         text = audit.canonical(forged)
-        digest = audit.legacy_hash(13, last["ts"], audit.PURGE_EVENT, "system", text, last["hash"])
+        digest = _unkeyed(13, last["ts"], "audit.retention_purge", "system", text, last["hash"])
         conn.execute(
             insert(audit_log).values(
                 seq=13,
                 ts=last["ts"],
-                event_type=audit.PURGE_EVENT,
+                event_type="audit.retention_purge",
                 actor="system",
                 payload=text,
                 prev_hash=last["hash"],

@@ -124,4 +124,4 @@ def test_a_fresh_home_loads_the_bundled_lists_by_itself(tmp_path):
     proc = _run(home, "screen", str(source), "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     assert json.loads(out.read_text())["results"][0]["source_id"] == "50543"
-    assert (home / "proscribe.db").exists() and list((home / "index").glob("index-*.pkl"))
+    assert (home / "proscribe.db").exists() and list((home / "index").glob("index-*.npz"))

@@ -12,7 +12,7 @@ not validate goes on to the route, so errors read exactly as FastAPI writes them
 The index lives in :class:`ServiceState`. A request takes the current index once, at its start,
 and uses it to the end; a reload builds or loads the new index beside it and swaps one
 reference, so requests in flight finish on the old index and none waits or fails. The load runs
-at the lowest CPU priority and hands the GIL to the event loop between pickle frames. With several
+at the lowest CPU priority and hands the GIL to the event loop at short intervals. With several
 worker processes, a reload in one worker is announced through a generation file under
 ``PROSCRIBE_HOME`` and every other worker reloads within ``reload_poll_s`` seconds.
 """
@@ -298,30 +298,11 @@ def _monitor_after_reload(index: CompiledIndex) -> None:
         log.exception("monitoring after reload failed")
 
 
-class _PoliteReader:
-    """A file for :func:`pickle.load` whose every read runs Python code, so a thread waiting for
-    the GIL (the event loop) gets it between chunks instead of after the whole load."""
-
-    def __init__(self, handle):
-        self._handle = handle
-
-    def read(self, size: int = -1) -> bytes:
-        time.sleep(0)  # hand the GIL to a waiting thread now, not at the next forced switch
-        return self._handle.read(size)
-
-    def readinto(self, buffer) -> int:
-        time.sleep(0)
-        return self._handle.readinto(buffer)
-
-    def readline(self) -> bytes:
-        return self._handle.readline()
-
-
 def load_index_politely(path) -> CompiledIndex | None:
-    """The persisted index at ``path``, or None when it is missing, damaged or of another version."""
-    import pickle
-
-    from proscribe.index.compiled import INDEX_VERSION
+    """The persisted index at ``path``, or None when it is missing, damaged, of another version
+    or not the file whose sha256 the store recorded (:func:`proscribe.index.files.load_index`).
+    The event loop gets the GIL at short intervals meanwhile."""
+    from proscribe.index import files as index_files
 
     if not path.exists():
         return None
@@ -330,19 +311,12 @@ def load_index_politely(path) -> CompiledIndex | None:
     switch = sys.getswitchinterval()
     sys.setswitchinterval(0.0005)  # the event loop waits at most this long for the GIL meanwhile
     try:
-        with path.open("rb") as handle:
-            index = pickle.load(_PoliteReader(handle))
-    except Exception:
-        log.exception("persisted index %s could not be read; building instead", path.name)
-        return None
+        return index_files.load_index(path)
     finally:
         sys.setswitchinterval(switch)
         gc.freeze()  # before collections resume: millions of young objects would make one long pause
         if enabled:
             gc.enable()
-    if not isinstance(index, CompiledIndex) or index.version != INDEX_VERSION:
-        return None
-    return index
 
 
 def run_low_priority(function):

@@ -14,14 +14,17 @@ name forms (:func:`proscribe.text.names.name_forms`), and compiles:
 - identifier hashes: normalised identifier key -> entities.
 
 Queries (:mod:`proscribe.match.engine`) only normalise themselves, look things up in these maps
-and score a bounded candidate set. The index is saved with pickle next to the store and reloaded
-in well under the cold-start budget.
+and score a bounded candidate set. The index is saved next to the store in a format that cannot
+run code when read (:mod:`proscribe.index.safe_format`), its sha256 recorded in the store, and
+reloaded in well under the cold-start budget.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
-import pickle
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,23 +110,40 @@ class CompiledIndex:
     n_forms: int = 0
 
     # -- persistence -------------------------------------------------------------------------
-    def save(self, path: Path) -> None:
-        tmp = path.with_suffix(".tmp")
+    def save(self, path: Path) -> str:
+        """Write the index in the safe format (:mod:`proscribe.index.safe_format`: arrays and
+        JSON, nothing that runs code when read) atomically; returns the file's sha256, which the
+        caller records in the store so that only this file is ever loaded from ``path``."""
+        from proscribe.index.safe_format import dumps
+
+        data = dumps(self, _PERSISTED_CLASSES)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with tmp.open("wb") as handle:
-            pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
         tmp.replace(path)
+        return hashlib.sha256(data).hexdigest()
 
     @classmethod
-    def load(cls, path: Path) -> CompiledIndex:
+    def load(cls, path: Path, expected_sha256: str | None = None) -> CompiledIndex:
+        """Read an index :meth:`save` wrote. With ``expected_sha256`` the file's bytes are checked
+        before anything is parsed (:class:`IndexFileMismatch` when they differ)."""
         import gc
 
-        # Unpickling creates millions of objects; collecting garbage meanwhile finds none and
-        # only slows the load down.
+        from proscribe.index.safe_format import loads
+
+        data = path.read_bytes()
+        if expected_sha256 is not None:
+            digest = hashlib.sha256(data).hexdigest()
+            if not hmac.compare_digest(digest, expected_sha256):
+                raise IndexFileMismatch(f"{path.name}: sha256 {digest} is not the recorded {expected_sha256}")
+        # Loading creates millions of objects; collecting garbage meanwhile finds none and only
+        # slows the load down.
         enabled = gc.isenabled()
         gc.disable()
         try:
-            with path.open("rb") as handle:
-                index = pickle.load(handle)
+            index = loads(data, _PERSISTED_CLASSES)
         finally:
             if enabled:
                 gc.enable()
@@ -148,6 +168,14 @@ class CompiledIndex:
         if idx is None:
             return self.max_weight
         return self.weights[idx]
+
+
+class IndexFileMismatch(ValueError):
+    """A persisted index file whose bytes are not the ones recorded when it was written."""
+
+
+#: The classes a persisted index may contain (built by name when it is read; nothing else is).
+_PERSISTED_CLASSES: dict[str, type] = {}
 
 
 def _flatten(groups) -> tuple[np.ndarray, np.ndarray]:
@@ -306,3 +334,6 @@ def _derived_info(entity: Entity) -> dict | None:
     regime, _, status = sanction.program.removeprefix("OWNERSHIP-").partition("-")
     return {"regime": regime.lower(), "status": status.lower(), "explanation": sanction.reason,
             "computed": sanction.listing_date}
+
+
+_PERSISTED_CLASSES.update({"CompiledIndex": CompiledIndex, "EntityRecord": EntityRecord})
