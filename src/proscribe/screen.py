@@ -183,8 +183,7 @@ def get_index(*, rebuild: bool = False, refresh: bool = False) -> CompiledIndex:
         return _cached[1]
     with _lock:
         current = snapshot_store.current_snapshots()
-        if not current:
-            bundled.ensure_loaded()
+        if bundled.ensure_loaded():  # every bundled dataset without a snapshot; one query when none
             current = snapshot_store.current_snapshots()
         derived_state = _derived_state()
         signature = _signature(current, derived_state)
