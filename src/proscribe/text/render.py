@@ -93,6 +93,9 @@ _MARK = "\t"
 MAX_RENDER_CHARS = 20_000
 #: At most this many readings of one name.
 MAX_READINGS = 8
+#: A run of this many single letters spells a word out (nobody has five initials): it is rendered
+#: rejoined. Shorter runs (``J R R Tolkien``) are read both ways (:func:`readings`).
+MIN_SPELLED_OUT = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,8 +400,11 @@ def render_name(text: str) -> Rendered:
     if len(text) > MAX_RENDER_CHARS:
         text = text[:MAX_RENDER_CHARS]
     if text.isascii() and text.isprintable() and not _ASCII_TRIGGER.search(text):
-        return Rendered(text.strip())
-    undone: list[str] = []
+        if not _SPACED_RUN.search(text):
+            return Rendered(text.strip())
+        undone: list[str] = []
+        return Rendered(_spell_out(text.strip(), undone), tuple(undone))
+    undone = []
     text = _visible(text, undone)
     if not text.isascii() and (_SCRIPT_BOUNDARY.search(text) or not _LOOKALIKE_ONLY.isdisjoint(text)):
         text = _fold_lookalikes(text, undone)
@@ -408,7 +414,7 @@ def render_name(text: str) -> Rendered:
         text = _SPACES.sub(" ", text)
     if _ASCII_TRIGGER.search(text):
         text = _decode(text, undone)  # markup that only bidi or NFKC brought out
-    return Rendered(text.strip(" "), tuple(undone))
+    return Rendered(_spell_out(text.strip(" "), undone), tuple(undone))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -522,6 +528,23 @@ _SIGNS = frozenset("0123456789@$-_|*/\\·•~+=#^:;!")
 
 def _rejoin_spaced(text: str) -> str:
     return _SPACED_RUN.sub(lambda m: m.group().replace(m.group("sep"), ""), text)
+
+
+def _spell_out(text: str, undone: list[str]) -> str:
+    """Runs of five or more spaced single letters rejoined (``M A H A N`` -> ``MAHAN``): nobody
+    has five initials, and a reader reads the word. Shorter runs (``J R R Tolkien``) stay; they
+    get a rejoined reading besides (:func:`readings`)."""
+    if not _SPACED_RUN.search(text):
+        return text
+
+    def rejoin(m: re.Match) -> str:
+        joined = m.group().replace(m.group("sep"), "")
+        return joined if len(joined) >= MIN_SPELLED_OUT else m.group()
+
+    joined = _SPACED_RUN.sub(rejoin, text)
+    if joined != text:
+        _note(undone, SPACED)
+    return joined
 
 
 def _unsplit(text: str) -> str:
