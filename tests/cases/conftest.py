@@ -41,6 +41,7 @@ def db(request, proscribe_home, monkeypatch) -> Engine:
     """The store on each backend; ``connect()`` with no URL returns the same engine."""
     from proscribe.store.db import connect, metadata
 
+    monkeypatch.setenv("PROSCRIBE_BUNDLED", "none")  # these stores screen their own small list only
     if request.param == "sqlite":
         return connect()
     url = postgres_url()
