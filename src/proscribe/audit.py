@@ -148,6 +148,25 @@ def signing_key() -> bytes:
     return key
 
 
+def mac_function(key: bytes) -> Callable[[bytes], str]:
+    """HMAC-SHA256 (RFC 2104) with the key's inner and outer states computed once: the same value as
+    ``hmac.digest(key, message, "sha256").hex()`` at a third of its cost per record."""
+    if len(key) > 64:
+        key = hashlib.sha256(key).digest()
+    block = key.ljust(64, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def mac(message: bytes) -> str:
+        first = inner.copy()
+        first.update(message)
+        second = outer.copy()
+        second.update(first.digest())
+        return second.hexdigest()
+
+    return mac
+
+
 def key_id(key: bytes) -> str:
     """A public fingerprint of the key (says which key signed, reveals nothing of it)."""
     return hmac.digest(key, _KEY_ID_LABEL, "sha256").hex()[:16]
@@ -358,8 +377,21 @@ def _checkpoints_exist() -> bool:
 
 def _on_commit(conn: Connection) -> None:
     pending = conn.info.pop("proscribe_audit_head", None)
-    if pending is not None:
-        _checkpointer.offer(*pending)
+    if pending is None:
+        return
+    seq, digest, key = pending
+    try:  # what this commit makes durable (a savepoint rolled back may have undone the last append)
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT seq, hash FROM audit_meta WHERE name = 'head'")
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        if row is not None:
+            seq, digest = int(row[0]), row[1]
+    except Exception:  # the appended head stands
+        log.debug("head not re-read at commit", exc_info=True)
+    _checkpointer.offer(seq, digest, key)
 
 
 def _on_rollback(conn: Connection) -> None:
@@ -450,11 +482,12 @@ def append_many(
             0, (KEYED_EVENT, "system", {"legacy_through": seq, "legacy_head": prev, "key_id": key_id(key)})
         )
     rows = []
+    mac = mac_function(key)
     for event_type, actor, payload in events:
         seq += 1
         text = canonical(payload)
         actor = actor or "system"
-        digest = hmac.digest(key, _line(seq, ts, event_type, actor, text, prev), "sha256").hex()
+        digest = mac(_line(seq, ts, event_type, actor, text, prev))
         rows.append(
             {
                 "seq": seq,
@@ -666,7 +699,8 @@ def verify_rows(
     purges: dict[int, tuple[dict, str, bool]] = {}
     signed_heads = signed_heads or ({int(checkpoint["seq"]): checkpoint["hash"]} if checkpoint else {})
     rewritten: list[int] = []
-    mac, sha, loads = hmac.digest, hashlib.sha256, json.loads
+    mac = mac_function(key) if key is not None else None
+    sha, loads = hashlib.sha256, json.loads
     for row in rows:
         seq = int(row["seq"])
         report.records += 1
@@ -696,7 +730,7 @@ def verify_rows(
         if key is not None:
             line = f"{seq}\x1f{row['ts']}\x1f{event_type}\x1f{row['actor']}\x1f{row['payload']}\x1f{row['prev_hash']}"
             message = line.encode()
-            if mac(key, message, "sha256").hex() == digest:
+            if mac(message) == digest:
                 keyed = keyed_seen = True
             elif not keyed_seen and sha(message).hexdigest() == digest:
                 legacy_first = seq if legacy_first is None else legacy_first

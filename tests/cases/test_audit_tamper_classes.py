@@ -349,3 +349,15 @@ def test_payment_decision_without_audit_record_is_tampered(db, list_entities):
     report = audit.verify(engine=db)
     assert sorted(p.kind for p in report.problems) == ["record_altered", "unaudited"]
     assert any("PLANTED-1" in p.detail for p in report.problems)
+
+
+def test_audit_checkpoint_records_what_the_commit_made_durable(db):
+    """An append undone by a rolled-back savepoint is not checkpointed (no false alarm)."""
+    _fill(db, 2)
+    with db.begin() as conn:
+        audit.append("test.kept", "x", {}, conn=conn)
+        savepoint = conn.begin_nested()
+        audit.append("test.undone", "x", {}, conn=conn)
+        savepoint.rollback()
+    report = audit.verify(engine=db)
+    assert report.ok and report.last_seq == 3 and report.checkpoint["seq"] == 3
