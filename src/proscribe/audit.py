@@ -72,6 +72,7 @@ KEYED_EVENT = "audit.keyed"
 PURGE_EVENT = "audit.retention_purge"
 _KEY_ID_LABEL = b"proscribe audit key id"
 _CHECKPOINT_TAIL_BYTES = 1 << 20
+CHECKPOINT_HINT = "PROSCRIBE_AUDIT_CHECKPOINTS, default audit/checkpoints.jsonl beside the store"
 
 
 class AuditKeyError(RuntimeError):
@@ -136,9 +137,27 @@ def _create_key(path: Path) -> bytes:
     return key
 
 
-def signing_key() -> bytes:
-    """The audit key (never created here; :func:`append` creates it for a trail never keyed)."""
-    path = settings.audit_key_file()
+def store_home(engine: Engine | None = None) -> Path:
+    """Where a store's key and checkpoints live: beside a SQLite store's file (so they follow the
+    database whichever ``PROSCRIBE_HOME`` the process has), else ``PROSCRIBE_HOME``."""
+    url = (engine or connect()).url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).resolve().parent
+    return settings.home()
+
+
+def key_file(engine: Engine | None = None) -> Path:
+    return settings.audit_key_file(store_home(engine))
+
+
+def checkpoint_file(engine: Engine | None = None) -> Path:
+    return settings.audit_checkpoint_file(store_home(engine))
+
+
+def signing_key(engine: Engine | None = None) -> bytes:
+    """The audit key of the store (never created here; :func:`append` creates it for a trail
+    never keyed)."""
+    path = key_file(engine)
     key = _read_key(path)
     if key is None:
         raise AuditKeyError(
@@ -264,8 +283,7 @@ class _Checkpointer:
         self._last: dict[str, float] = {}
         self._timer: threading.Timer | None = None
 
-    def offer(self, seq: int, digest: str, key: bytes) -> None:
-        path = str(settings.audit_checkpoint_file())
+    def offer(self, path: str, seq: int, digest: str, key: bytes) -> None:
         with self._lock:
             if seq <= self._written.get(path, 0) or seq <= self._pending.get(path, (0,))[0]:
                 return
@@ -338,8 +356,8 @@ def _tell_witnesses(hooks: list[Callable[[dict[str, Any]], None]], checkpoint: d
             log.exception("audit witness %r failed for checkpoint %d", hook, checkpoint["seq"])
 
 
-def _checkpoint_files() -> list[Path]:
-    paths = [settings.audit_checkpoint_file()]
+def _checkpoint_files(engine: Engine | None = None) -> list[Path]:
+    paths = [checkpoint_file(engine)]
     witness_file = os.environ.get("PROSCRIBE_AUDIT_WITNESS_FILE")
     if witness_file:
         paths.append(Path(witness_file))
@@ -371,15 +389,15 @@ def _read_checkpoints(path: Path) -> list[dict[str, Any]]:
     return out
 
 
-def _checkpoints_exist() -> bool:
-    return any(_read_checkpoints(path) for path in _checkpoint_files())
+def _checkpoints_exist(engine: Engine) -> bool:
+    return any(_read_checkpoints(path) for path in _checkpoint_files(engine))
 
 
 def _on_commit(conn: Connection) -> None:
     pending = conn.info.pop("proscribe_audit_head", None)
     if pending is None:
         return
-    seq, digest, key = pending
+    path, seq, digest, key = pending
     try:  # what this commit makes durable (a savepoint rolled back may have undone the last append)
         cursor = conn.connection.dbapi_connection.cursor()
         try:
@@ -391,7 +409,7 @@ def _on_commit(conn: Connection) -> None:
             seq, digest = int(row[0]), row[1]
     except Exception:  # the appended head stands
         log.debug("head not re-read at commit", exc_info=True)
-    _checkpointer.offer(seq, digest, key)
+    _checkpointer.offer(path, seq, digest, key)
 
 
 def _on_rollback(conn: Connection) -> None:
@@ -422,11 +440,11 @@ def _key_for_append(conn: Connection, seq: int) -> tuple[bytes, bool]:
 
     A key is created only for a trail that was never keyed (no ``keyed`` marker, no checkpoint):
     a missing key of a keyed trail is an error, never a reason to start a new key."""
-    path = settings.audit_key_file()
+    path = key_file(conn.engine)
     marker = _meta(conn, "keyed")
     key = _read_key(path)
     if key is None:
-        if marker is not None or _checkpoints_exist():
+        if marker is not None or _checkpoints_exist(conn.engine):
             raise AuditKeyError(
                 f"the audit key file {path} is missing, but this trail was signed with key "
                 f"{marker[1] if marker else '(see the checkpoints)'}: restore it (or point "
@@ -442,7 +460,7 @@ def _key_for_append(conn: Connection, seq: int) -> tuple[bytes, bool]:
             )
         return key, False
     conn.execute(insert(audit_meta).values(name="keyed", seq=seq, hash=kid))
-    return key, seq > 0 and not _checkpoints_exist()
+    return key, seq > 0 and not _checkpoints_exist(conn.engine)
 
 
 def append(
@@ -503,7 +521,7 @@ def append_many(
     for start in range(0, len(rows), 5000):
         conn.execute(insert(audit_log), rows[start : start + 5000])
     conn.execute(update(audit_meta).where(audit_meta.c.name == "head").values(seq=seq, hash=prev))
-    conn.info["proscribe_audit_head"] = (seq, prev, key)
+    conn.info["proscribe_audit_head"] = (str(checkpoint_file(conn.engine)), seq, prev, key)
     return [row["seq"] for row in rows[1:]] if adopt else [row["seq"] for row in rows]
 
 
@@ -810,7 +828,7 @@ def verify_rows(
             0,
             "no_checkpoint",
             "no signed checkpoint exists outside the database, so a wiped or rewritten trail could not "
-            f"be told apart ({settings.audit_checkpoint_file()})",
+            f"be told apart (see {CHECKPOINT_HINT})",
         )
     return report
 
@@ -871,7 +889,10 @@ def _check_checkpoint(report: VerifyReport, checkpoint: dict[str, Any], tail_tol
 
 
 def latest_checkpoint(
-    key: bytes | None, report: VerifyReport | None = None, heads: dict[int, str] | None = None
+    key: bytes | None,
+    report: VerifyReport | None = None,
+    heads: dict[int, str] | None = None,
+    engine: Engine | None = None,
 ) -> dict[str, Any] | None:
     """The newest correctly signed checkpoint in the checkpoint file and the witness file (and in
     ``heads`` the seq and hash of every signed one read); lines whose signature does not hold are
@@ -879,7 +900,7 @@ def latest_checkpoint(
     best: dict[str, Any] | None = None
     if key is None:
         return None
-    for path in _checkpoint_files():
+    for path in _checkpoint_files(engine):
         for item in _read_checkpoints(path):
             if not _signed(key, item) or not isinstance(item.get("seq"), int):
                 if report is not None:
@@ -1047,12 +1068,12 @@ def verify(*, engine: Engine | None = None, cross_check: bool = True) -> VerifyR
     flush_checkpoints()
     early = VerifyReport()
     try:
-        key: bytes | None = signing_key()
+        key: bytes | None = signing_key(engine)
     except AuditKeyError as exc:
         key = None
         early.add(0, "key_missing", f"{exc}: no record's hash can be checked")
     heads: dict[int, str] = {}
-    checkpoint = latest_checkpoint(key, early, heads)
+    checkpoint = latest_checkpoint(key, early, heads, engine)
     with engine.connect() as conn:
         head = _meta(conn, "head")
         anchor = _meta(conn, "anchor")
@@ -1080,14 +1101,14 @@ def verify(*, engine: Engine | None = None, cross_check: bool = True) -> VerifyR
     return report
 
 
-def verify_file(path: Path) -> VerifyReport:
+def verify_file(path: Path, *, engine: Engine | None = None) -> VerifyReport:
     """Verify an export (as :func:`export` writes it, JSON lines or CSV) on its own: the signed
     chain line and end line must be there and hold, and the records between them must be exactly
     the ones they sign, each with its keyed hash, in order."""
     path = Path(path)
     report = VerifyReport()
     try:
-        key: bytes | None = signing_key()
+        key: bytes | None = signing_key(engine)
     except AuditKeyError as exc:
         key = None
         report.add(0, "key_missing", f"{exc}: the export's signatures cannot be checked")
@@ -1206,7 +1227,7 @@ def export(
     engine = engine or connect()
     if fmt not in ("jsonl", "csv"):
         raise ValueError(f"unknown export format {fmt!r}; use jsonl or csv")
-    key = signing_key()
+    key = signing_key(engine)
     flush_checkpoints()
     with engine.connect() as conn:
         head = _meta(conn, "head") or (0, GENESIS)

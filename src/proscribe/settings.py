@@ -33,16 +33,17 @@ def index_dir() -> Path:
     return path
 
 
-def audit_key_file() -> Path:
+def audit_key_file(store_home: Path | None = None) -> Path:
     """The audit trail's HMAC key: outside the database, so whoever can write the store cannot
-    re-sign records (``PROSCRIBE_AUDIT_KEY_FILE``, default ``keys/audit.key`` under the home)."""
+    re-sign records (``PROSCRIBE_AUDIT_KEY_FILE``, default ``keys/audit.key`` under the store's
+    home: the folder of a SQLite store, else ``PROSCRIBE_HOME``)."""
     value = os.environ.get("PROSCRIBE_AUDIT_KEY_FILE")
-    return Path(value) if value else home() / "keys" / "audit.key"
+    return Path(value) if value else (store_home or home()) / "keys" / "audit.key"
 
 
-def audit_checkpoint_file() -> Path:
+def audit_checkpoint_file(store_home: Path | None = None) -> Path:
     """The append-only log of signed audit checkpoints (``PROSCRIBE_AUDIT_CHECKPOINTS``, default
-    ``audit/checkpoints.jsonl`` under the home): outside the database, so a wiped or truncated
-    trail is still caught."""
+    ``audit/checkpoints.jsonl`` under the store's home): outside the database, so a wiped or
+    truncated trail is still caught."""
     value = os.environ.get("PROSCRIBE_AUDIT_CHECKPOINTS")
-    return Path(value) if value else home() / "audit" / "checkpoints.jsonl"
+    return Path(value) if value else (store_home or home()) / "audit" / "checkpoints.jsonl"

@@ -173,7 +173,7 @@ def test_audit_rehash_after_edit_with_the_unkeyed_method_is_tampered(db):
 
 def test_audit_store_without_its_key_refuses_to_append_and_to_verify(db):
     _fill(db, 3)
-    path = settings.audit_key_file()
+    path = audit.key_file(db)
     assert path.stat().st_mode & 0o777 == 0o600
     key = path.read_bytes()
     path.unlink()
@@ -202,7 +202,7 @@ def test_audit_checkpoints_reach_the_witness_file_and_hook(db, tmp_path, monkeyp
     lines = [json.loads(line) for line in witness.read_text().splitlines()]
     assert lines[-1]["seq"] == 5 and lines[-1]["sig"]
     # the local checkpoint file deleted with the table: the witness still tells
-    settings.audit_checkpoint_file().unlink()
+    audit.checkpoint_file(db).unlink()
     with db.begin() as conn:
         conn.execute(delete(audit_log))
         conn.execute(delete(audit_meta))
