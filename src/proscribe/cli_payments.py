@@ -50,14 +50,22 @@ def payments_screen(
     datasets: str | None = typer.Option(
         None, help="Comma-separated datasets to screen against (default all)."
     ),
-    watch: bool = typer.Option(False, "--watch", help="Keep watching the folders and screen files as they arrive."),
+    watch: bool = typer.Option(
+        False, "--watch", help="Keep watching the folders and screen files as they arrive."
+    ),
     interval: float = typer.Option(2.0, help="With --watch: seconds between looks at the folders."),
-    watch_for: float | None = typer.Option(None, "--watch-for", help="With --watch: stop after this many seconds."),
+    watch_for: float | None = typer.Option(
+        None, "--watch-for", help="With --watch: stop after this many seconds."
+    ),
 ) -> None:
     """Screen payment messages: one JSON line per message (transaction) with its decision and reasons.
 
     With ``--watch`` the folders are polled and every new file is screened once; decisions are
-    recorded by message id, so a file seen again (after a restart) replays its recorded decision."""
+    recorded by replay key (the message, the regime, the datasets, the list snapshots, the
+    configuration), so a file seen again (after a restart) under the same conditions replays its
+    recorded decision. Every line goes through the same path as the service: recorded, audited
+    (``payment.decision``) and, for a match, a case. A message that cannot be read or decided is
+    held with the reason; the run (and the watch) goes on."""
     from proscribe.payments import message_files, parse_file
     from proscribe.payments.decide import Screener
     from proscribe.payments.geography import REGIMES
@@ -82,7 +90,7 @@ def payments_screen(
 
     def flush(batch: list) -> None:
         # recorded (one transaction per chunk) before a line of the chunk is written
-        for line in process_many(batch, screener):
+        for line in _screen_chunk(batch, screener, process_many):
             counts[line["decision"]] = counts.get(line["decision"], 0) + 1
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
         out.flush()
@@ -109,9 +117,15 @@ def payments_screen(
             try:
                 while deadline is None or time.monotonic() < deadline:
                     time.sleep(interval)
-                    fresh = [f for f in message_files(paths) if f not in seen and _settled(f)]
-                    if fresh:
-                        screen_files(fresh)
+                    try:
+                        fresh = [f for f in message_files(paths) if f not in seen and _settled(f)]
+                        if fresh:
+                            screen_files(fresh)
+                    except Exception as exc:  # noqa: BLE001 - the watch goes on
+                        cli.err.print(
+                            f"[red]error while screening new files ({type(exc).__name__}: {exc}); "
+                            "still watching[/red]"
+                        )
             except KeyboardInterrupt:
                 pass
     finally:
@@ -123,6 +137,24 @@ def payments_screen(
         f"screened {sum(counts.values())} message(s) from {len(files)} file(s): {summary}"
         + (f" -> {output}" if output else "")
     )
+
+
+def _screen_chunk(batch: list, screener, process_many) -> list[dict]:
+    """The lines of a chunk through the one recording path (decided, recorded, audited, a case
+    opened); if the chunk as a whole fails (the store refused it), each message on its own, and
+    a message that still fails is held (not recorded): one poison message never ends the run."""
+    from proscribe.payments.register import internal_error
+
+    try:
+        return process_many(batch, screener)
+    except Exception:  # noqa: BLE001 - retried message by message below
+        lines = []
+        for payment in batch:
+            try:
+                lines.extend(process_many([payment], screener))
+            except Exception as exc:  # noqa: BLE001
+                lines.append(internal_error(payment, exc))
+        return lines
 
 
 def _settled(path: Path, quiet_seconds: float = 0.5) -> bool:

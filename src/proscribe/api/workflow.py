@@ -665,25 +665,30 @@ async def payments_screen(
 ):
     """One message (pacs.008, pain.001, MT103 or the JSON form; recognised from its content) is
     screened and its decision recorded before the answer: `pass`, `hold`, `block` or `reject`,
-    with every reason. A message that cannot be read is `hold` with a `parse_error` reason naming
-    the field: always 200 with a decision, never a 4xx."""
+    with every reason. A message that cannot be read (not JSON, XML nor MT at all, deeply nested,
+    a lone surrogate, duplicate keys, an undecodable encoding) is `hold` with a `parse_error`
+    reason naming the field: always 200 with a decision, never a 4xx nor a 500. The same path as
+    `proscribe payments screen`: recorded, audited, a case opened for a match."""
     from proscribe.payments import parse_bytes
     from proscribe.payments.decide import SEVERITY
-    from proscribe.payments.register import internal_error, process
+    from proscribe.payments.messages import Payment
+    from proscribe.payments.register import internal_error, process_many
 
     index = _ready_index(_state(request))
     raw = await request.body()
+    person = actor(who)
+    person = getattr(person, "name", person)  # the acting user, recorded on each audit record
 
     def run() -> list[dict]:
-        screener = _screener(index, regime)
-        lines = []
-        for payment in parse_bytes(raw, "POST /v1/payments/screen"):
-            try:
-                lines.append(process(payment, screener))
-            except Exception as exc:  # one failing message is held, never passed nor a 500
-                log.exception("payment screening failed")
-                lines.append(internal_error(payment, exc))
-        return lines
+        payments: list = []
+        try:
+            payments = parse_bytes(raw, "POST /v1/payments/screen")
+            return process_many(payments, _screener(index, regime), actor=person)
+        except Exception as exc:  # never a 500: every message of the body is held
+            log.exception("payment screening failed")
+            return [internal_error(p, exc) for p in payments] or [
+                internal_error(Payment(message_id="", format="unknown", file="POST /v1/payments/screen"), exc)
+            ]
 
     lines = await run_in_threadpool(run)
     worst = max(lines, key=lambda line: SEVERITY.get(line["decision"], 1))

@@ -9,9 +9,10 @@ parsers only, not the screening index or the store.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
-from proscribe.payments import iso20022, json_form, mt103
+from proscribe.payments import encoding, iso20022, json_form, mt103
 from proscribe.payments.messages import Address, Agent, FreeText, ParseIssue, Party, Payment
 
 MAX_MESSAGE_BYTES = 5_000_000
@@ -31,13 +32,38 @@ __all__ = [
 
 
 def parse_bytes(data: bytes, file: str = "") -> list[Payment]:
+    """The payments of one file; never raises. Whatever goes wrong while reading a message (a
+    parser fault on hostile input included) makes a held payment naming it, so one poison file
+    never stops a batch, a watched folder or the service."""
+    try:
+        payments = _parse(data, file)
+    except Exception as exc:  # noqa: BLE001 - an unreadable message is held, never fatal
+        payment = Payment(message_id="", format="unknown", file=file, raw=_text(data))
+        payment.error("message", f"could not be read ({type(exc).__name__}: {str(exc)[:200]}); held")
+        payments = [payment]
+    for payment in payments:
+        if not payment.digest:
+            payment.digest = hashlib.sha256(payment.raw.encode("utf-8", "replace")).hexdigest()
+    return payments
+
+
+def _text(data: bytes) -> str:
+    return data[:100_000].decode("utf-8", "replace")
+
+
+def _parse(data: bytes, file: str) -> list[Payment]:
     if len(data) > MAX_MESSAGE_BYTES:
         payment = Payment(message_id="", format="unknown", file=file)
         payment.error(
             "message", f"{len(data):,} bytes; messages over {MAX_MESSAGE_BYTES:,} bytes are refused"
         )
         return [payment]
-    body = data.lstrip(b"\xef\xbb\xbf").lstrip()
+    decoded = encoding.to_utf8(data)
+    if decoded.error is not None:
+        payment = Payment(message_id="", format="unknown", file=file, raw=_text(data))
+        payment.error("message", f"cannot be decoded: {decoded.error}; held")
+        return [payment]
+    body = decoded.data.lstrip()
     if not body:
         payment = Payment(message_id="", format="unknown", file=file)
         payment.error("message", "empty file")
@@ -48,9 +74,7 @@ def parse_bytes(data: bytes, file: str = "") -> list[Payment]:
         return mt103.parse(body, file)
     if json_form.looks_like_json(body):
         return json_form.parse(body, file)
-    payment = Payment(
-        message_id="", format="unknown", file=file, raw=body[:100_000].decode("utf-8", "replace")
-    )
+    payment = Payment(message_id="", format="unknown", file=file, raw=_text(body))
     payment.error("message", "unknown message type: neither ISO 20022 XML, SWIFT MT103 nor the JSON form")
     return [payment]
 

@@ -23,9 +23,13 @@ the blocked property register from a message that was not fully read).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import time
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from proscribe.index.compiled import CompiledIndex
@@ -47,7 +51,35 @@ PARTY_LABEL = {
     "initiating_party": "initiating party",
     "invoicer": "invoicer",
     "invoicee": "invoicee",
+    "other_name": "name in the message",
 }
+#: Bumped whenever the payment decision logic changes: decisions recorded before are not replayed.
+DECISION_VERSION = "2"
+#: Listed schemas a person-flagged party is also screened against: every one but Person.
+PERSON = "Person"
+
+
+@cache
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def configuration_version() -> dict[str, str]:
+    """The configuration a decision depends on, by content: the matching configuration, the
+    regimes' geography and list rules, the free-text word list, the engine and decision versions."""
+    from proscribe import __version__
+    from proscribe.match.config import CONFIG_PATH
+    from proscribe.payments.geography import DATA_FILE
+    from proscribe.screen import ENGINE_VERSION
+
+    return {
+        "matching.toml": _file_digest(CONFIG_PATH),
+        "geography.json": _file_digest(DATA_FILE),
+        "common_words.txt": _file_digest(Path(freetext.__file__).with_name("common_words.txt")),
+        "engine": ENGINE_VERSION,
+        "proscribe": __version__,
+        "decision": DECISION_VERSION,
+    }
 
 
 @dataclass
@@ -123,6 +155,21 @@ class Screener:
         self.list_actions = load_data()["regimes"][regime].get("list_actions", {"*": "hold"})
         self._cache: dict[tuple, dict[str, Any]] = {}
         self.automaton = freetext.automaton_for(self.index)
+        self.basis = self._basis()
+        self.basis_digest = hashlib.sha256(json.dumps(self.basis, sort_keys=True).encode()).hexdigest()
+
+    def _basis(self) -> dict[str, Any]:
+        """Everything but the message a decision depends on (the replay key holds its digest):
+        the regime, the datasets, the list snapshots of the index, the configuration."""
+        return {
+            "regime": self.regime,
+            "datasets": sorted(self.datasets) if self.datasets else None,
+            "snapshots": {
+                ds: [snap.get("id"), snap.get("sha256"), snap.get("label")]
+                for ds, snap in sorted(self.index.snapshots.items())
+            },
+            "configuration": configuration_version(),
+        }
 
     # -- screening ----------------------------------------------------------------------------------
 
@@ -179,7 +226,7 @@ class Screener:
     def party(self, party: Party) -> list[Reason]:
         props: dict[str, list[str]] = {}
         if party.name:
-            props["name"] = [party.name]
+            props["name"] = list(dict.fromkeys([party.name, *party.alternatives]))
         country = (party.address.country if party.address else None) or party.country
         if country:
             props["country"] = [country]
@@ -191,29 +238,24 @@ class Screener:
             props["leiCode"] = [party.lei]
         for _scheme, value in party.identifiers[:5]:
             props.setdefault("idNumber" if party.person else "registrationNumber", []).append(value)
-        schema = "Person" if party.person else "LegalEntity"
-        if party.field[:2].isdigit():  # MT: 50K, 59F
+        if party.role == "other_name" or party.field[:2].isdigit():  # a path already; MT: 50K, 59F
             field_name = party.field
         elif "/" in party.field or party.field[:1].isupper():  # ISO 20022: CdtTrfTxInf/Cdtr/Nm
             field_name = party.field + ("/Nm" if party.name else "/Id")
         else:  # JSON form: creditor.name
             field_name = party.field + (".name" if party.name else "")
         value = party.name or party.bic or party.lei or (party.identifiers[0][1] if party.identifiers else "")
+        label = PARTY_LABEL.get(party.role, party.role)
         try:
-            result = self.screen_query(schema, props)
+            if party.person:
+                reasons = self._declared_person(field_name, value, label, props)
+            else:
+                result = self.screen_query("LegalEntity", props)
+                reasons = self._match_reasons("party", field_name, value, label, result)
         except QueryError as exc:
             return [
-                Reason(
-                    "party",
-                    party.field,
-                    value,
-                    f"{PARTY_LABEL.get(party.role, party.role)} could not be screened: {exc}; held",
-                    "hold",
-                )
+                Reason("party", party.field, value, f"{label} could not be screened: {exc}; held", "hold")
             ]
-        reasons = self._match_reasons(
-            "party", field_name, value, PARTY_LABEL.get(party.role, party.role), result
-        )
         for geo in self.geo.country_code(
             party.country, f"{party.field}/CtryOfRes", what="country of residence"
         ):
@@ -225,12 +267,33 @@ class Screener:
                 reasons.append(self._geo_reason(geo))
         return reasons
 
+    def _declared_person(
+        self, field_name: str, value: str, label: str, props: dict[str, list[str]]
+    ) -> list[Reason]:
+        """A party flagged a natural person (JSON ``"person": true``, ``PrvtId``, MT ``50F``
+        with a ``4/`` birth line): listed persons are judged by the query as a Person (birth
+        date and all), every other listed party (an airline, a bank, a company, a vessel) by the
+        same query with no schema at all: the flag is the sender's word and must never hide a
+        listed organisation. The stricter outcome counts; both reasons are kept."""
+        as_person = self.screen_query(PERSON, props)
+        persons = [item for item in as_person["results"] if item.get("schema") == PERSON]
+        reasons = self._match_reasons("party", field_name, value, label, {**as_person, "results": persons})
+        anyone = self.screen_query("LegalEntity", {k: v for k, v in props.items() if k != "birthDate"})
+        others = [item for item in anyone["results"] if item.get("schema") != PERSON]
+        for reason in self._match_reasons("party", field_name, value, label, {**anyone, "results": others}):
+            schema = (reason.result or {}).get("schema", "")
+            reason.detail = (
+                f"{label} declared a person, matches a listed {_schema_word(schema)}: {reason.detail}"
+            )
+            reasons.append(reason)
+        return reasons
+
     def agent(self, agent: Agent) -> list[Reason]:
         props: dict[str, list[str]] = {}
         if agent.bic:
             props["swiftBic"] = [agent.bic]
         if agent.name:
-            props["name"] = [agent.name]
+            props["name"] = list(dict.fromkeys([agent.name, *agent.alternatives]))
         if agent.lei:
             props["leiCode"] = [agent.lei]
         if agent.address and agent.address.country:
@@ -351,6 +414,10 @@ class Screener:
             {"total": time.perf_counter() - started, "free_text": text_seconds},
             dict(self.index.snapshots),
         )
+
+
+def _schema_word(schema: str) -> str:
+    return {"Vessel": "vessel", "Airplane": "aircraft"}.get(schema, "organisation")
 
 
 def _dedupe(reasons: list[Reason]) -> list[Reason]:

@@ -15,12 +15,15 @@ every party is screened even then.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
+from proscribe.payments import iso_structure
+from proscribe.payments.iso_structure import has_elements
 from proscribe.payments.messages import Address, Agent, FreeText, Party, Payment
 from proscribe.sources.base import ListFormatError, local_name, parse_xml
 from proscribe.text.identifiers import validate_bic
@@ -75,10 +78,13 @@ MAX_LEN = {
 class _Reader:
     """Namespaced element access for one document, collecting errors on the payment being built."""
 
-    def __init__(self, ns: str):
+    def __init__(self, ns: str, seen: set | None = None):
         self.ns = ns
         self.payment: Payment | None = None
         self._paths: dict[str, str] = {}
+        #: every element whose text was read: what is left over is screened apart
+        #: (:func:`proscribe.payments.iso_structure.leftovers`)
+        self.seen: set = seen if seen is not None else set()
 
     def q(self, path: str) -> str:
         qualified = self._paths.get(path)
@@ -92,6 +98,14 @@ class _Reader:
     def findall(self, el, path: str):
         return el.findall(self.q(path)) if el is not None else []
 
+    def each(self, el, tag: str, where: str) -> list[tuple[etree._Element, str]]:
+        """Every ``tag`` child with its path; a repeated one (which the schema may not allow,
+        :mod:`.iso_structure` says) is read all the same, as ``tag[2]``, so that it is screened."""
+        return [
+            (node, f"{where}/{tag}" + (f"[{n}]" if n > 1 else ""))
+            for n, node in enumerate(self.findall(el, tag), 1)
+        ]
+
     def text(self, el, path: str, where: str) -> str | None:
         node = self.find(el, path)
         return self.value(node, f"{where}/{path}")
@@ -99,7 +113,15 @@ class _Reader:
     def value(self, node, where: str) -> str | None:
         if node is None:
             return None
-        text = (node.text or "").strip()
+        self.seen.add(node)
+        if len(node) == 0:
+            text = (node.text or "").strip()
+        else:  # every text node: a comment or processing instruction does not end the value
+            if has_elements(node):
+                self.error(
+                    where, "holds child elements where the schema allows only text; all its text is read"
+                )
+            text = "".join(node.itertext()).strip()
         if not text:
             self.error(where, "element is present but empty")
             return None
@@ -243,10 +265,13 @@ class _Reader:
         at = f"{where}/{path}"
         if node is None:
             return None, None
+        self.seen.add(node)
         currency = node.get("Ccy")
         if currency is None or not _CCY_RE.fullmatch(currency):
             self.error(f"{at}/@Ccy", f"currency {currency!r} is not an ISO 4217 code")
-        text = (node.text or "").strip()
+        if has_elements(node):
+            self.error(at, "holds child elements where the schema allows only an amount")
+        text = "".join(node.itertext()).strip()
         try:
             value = Decimal(text)
             if not value.is_finite() or value < 0 or not re.fullmatch(r"\d{1,18}(\.\d{1,5})?", text):
@@ -273,7 +298,7 @@ class _Reader:
             "RltdRmtInf/RmtId",
         ):
             for node in self.findall(el, path):
-                if len(node):
+                if has_elements(node):
                     continue  # a container (InstrForDbtrAgt in later versions)
                 value = self.value(node, f"{where}/{path}")
                 if value:
@@ -290,6 +315,10 @@ def detect_namespace(root) -> tuple[str, str, etree._Element]:
         )
         if document is None:
             raise ValueError(f"root element {local_name(root)!r} is not an ISO 20022 Document")
+    return (*_namespace(document), document)
+
+
+def _namespace(document) -> tuple[str, str]:
     ns = etree.QName(document).namespace or ""
     match = _NS_RE.fullmatch(ns)
     if not match:
@@ -300,11 +329,15 @@ def detect_namespace(root) -> tuple[str, str, etree._Element]:
     low, high = SUPPORTED[family]
     if not low <= int(version) <= high:
         raise ValueError(f"{family}.{version} is not a supported version ({low:02d} to {high:02d})")
-    return family, version, document
+    return family, version
 
 
 def parse(data: bytes, file: str = "") -> list[Payment]:
-    """Every transaction of a pacs.008 or pain.001 document; never raises for bad content."""
+    """Every transaction of a pacs.008 or pain.001 document; never raises for bad content.
+
+    Every ``Document`` of an envelope is read (more than one is an error); every element the
+    schema allows once and that is repeated is an error naming its path, and read all the same;
+    whatever text the reader did not take is screened apart (:mod:`.iso_structure`)."""
     if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
         return [
             _broken(
@@ -325,20 +358,85 @@ def parse(data: bytes, file: str = "") -> list[Payment]:
         ]
     except Exception as exc:  # noqa: BLE001 - whatever the XML layer raises, the message is held
         return [_broken(file, "unknown", "Document", f"unreadable XML: {type(exc).__name__}: {exc}", data)]
+    documents = [el for el in root.iter() if isinstance(el.tag, str) and local_name(el) == "Document"]
+    if not documents:
+        return [
+            _broken(
+                file,
+                "unknown",
+                "Document",
+                f"root element {local_name(root)!r} is not an ISO 20022 Document",
+                data,
+            )
+        ]
+    raw = data.decode("utf-8", errors="replace")
+    digest = hashlib.sha256(data).hexdigest()
+    seen: set = set()
+    owners: dict[etree._Element, list[Payment]] = {}
+    payments: list[Payment] = []
+    for number, document in enumerate(documents, start=1):
+        found = _document(document, file, raw, data, seen, owners)
+        if number > 1:  # a key of its own: the first document's decision must not stand for it
+            for payment in found:
+                payment.message_id = f"{payment.message_id}/Document[{number}]"
+        payments.extend(found)
+    for payment in payments:
+        payment.digest = digest
+    paths = iso_structure.Paths()
+    problems = iso_structure.repeated_singletons(root, paths)
+    for payment in payments:
+        for where, detail in problems:
+            payment.error(where, detail)
+    for item in iso_structure.leftovers(root, seen, paths):
+        for payment in _owners_of(item.element, owners, payments):
+            _add_leftover(payment, item)
+    return payments
+
+
+def _document(document, file: str, raw: str, data: bytes, seen: set, owners: dict) -> list[Payment]:
+    """The payments of one ``Document``; ``owners`` learns which elements belong to which."""
     try:
-        family, version, document = detect_namespace(root)
+        family, version = _namespace(document)
     except ValueError as exc:
-        return [_broken(file, "unknown", "Document", str(exc), data)]
+        broken = [_broken(file, "unknown", "Document", str(exc), data)]
+        owners[document] = broken
+        return broken
     fmt = f"{family}.{version}"
-    ns = NS_PREFIX + fmt
-    reader = _Reader(ns)
+    reader = _Reader(NS_PREFIX + fmt, seen)
     body = reader.find(document, ROOT_ELEMENT[family])
     if body is None:
-        return [_broken(file, fmt, ROOT_ELEMENT[family], f"{ROOT_ELEMENT[family]} element missing", data)]
-    raw = data.decode("utf-8", errors="replace")
-    if family == "pacs.008.001":
-        return _pacs008(reader, body, fmt, file, raw)
-    return _pain001(reader, body, fmt, file, raw)
+        broken = [_broken(file, fmt, ROOT_ELEMENT[family], f"{ROOT_ELEMENT[family]} element missing", data)]
+        owners[document] = broken
+        return broken
+    parse_body = _pacs008 if family == "pacs.008.001" else _pain001
+    payments = parse_body(reader, body, fmt, file, raw, owners)
+    owners[document] = payments
+    return payments
+
+
+def _owners_of(element, owners: dict, payments: list[Payment]) -> list[Payment]:
+    """The payments an element belongs to: its transaction's, its payment block's, its
+    document's, or (in the envelope) every payment of the message."""
+    node = element
+    while node is not None:
+        found = owners.get(node)
+        if found is not None:
+            return found
+        node = node.getparent()
+    return payments
+
+
+def _add_leftover(payment: Payment, item: iso_structure.Leftover) -> None:
+    """A text the reader did not take, screened: a name as a party's name, an identifier as an
+    identifier, anything else as free text."""
+    if item.kind == "name":
+        payment.parties.append(Party(role="other_name", field=item.path, name=item.text))
+    elif item.kind == "bic":
+        payment.agents.append(Agent(role="other_agent", field=item.path, bic=item.text))
+    elif item.kind == "lei":
+        payment.parties.append(Party(role="other_name", field=item.path, lei=item.text))
+    else:
+        payment.free_text.append(FreeText(item.path, item.text))
 
 
 def _broken(file: str, fmt: str, where: str, detail: str, data: bytes) -> Payment:
@@ -383,7 +481,28 @@ def _add(payment: Payment, item) -> None:
         payment.agents.append(item)
 
 
-def _pacs008(reader: _Reader, body, fmt: str, file: str, raw: str) -> list[Payment]:
+def _parties(reader: _Reader, holder, payment: Payment, where: str, tags) -> None:
+    """Every party of ``tags`` under ``holder`` (each repeated one too), with its account."""
+    for tag, role in tags:
+        accounts = reader.findall(holder, f"{tag}Acct")
+        for n, (node, at) in enumerate(reader.each(holder, tag, where)):
+            party = reader.party(node, role, at)
+            if party is not None and n < len(accounts):
+                suffix = f"[{n + 1}]" if n else ""
+                party.account = reader.account(accounts[n], f"{where}/{tag}Acct{suffix}")
+            _add(payment, party)
+
+
+def _agents(reader: _Reader, holder, payment: Payment, where: str, tags, *, mandatory: bool = False) -> None:
+    for tag, role in tags:
+        found = reader.each(holder, tag, where)
+        if mandatory and not found:
+            payment.error(f"{where}/{tag}", "mandatory agent missing")
+        for node, at in found:
+            _add(payment, reader.agent(node, role, at))
+
+
+def _pacs008(reader: _Reader, body, fmt: str, file: str, raw: str, owners: dict) -> list[Payment]:
     header = reader.find(body, "GrpHdr")
     txs = reader.findall(body, "CdtTrfTxInf")
     probe = Payment(message_id="", format=fmt, file=file, raw=raw)
@@ -397,6 +516,7 @@ def _pacs008(reader: _Reader, body, fmt: str, file: str, raw: str) -> list[Payme
         payment = Payment(
             message_id=msg_id if len(txs) == 1 else f"{msg_id}/{n}", format=fmt, file=file, raw=raw
         )
+        owners[tx] = [payment]
         payment.errors.extend(probe.errors)
         reader.payment = payment
         if declared is not None and declared != str(len(txs)):
@@ -412,36 +532,42 @@ def _pacs008(reader: _Reader, body, fmt: str, file: str, raw: str) -> list[Payme
             date = None
         payment.value_date = date
         for level, holder in (("GrpHdr", header), (where, tx)):
-            _add(
+            _agents(
+                reader,
+                holder,
                 payment,
-                reader.agent(reader.find(holder, "InstgAgt"), "instructing_agent", f"{level}/InstgAgt"),
+                level,
+                (("InstgAgt", "instructing_agent"), ("InstdAgt", "instructed_agent")),
             )
-            _add(
-                payment,
-                reader.agent(reader.find(holder, "InstdAgt"), "instructed_agent", f"{level}/InstdAgt"),
-            )
-        for i in (1, 2, 3):
-            tag = f"PrvsInstgAgt{i}"
-            _add(payment, reader.agent(reader.find(tx, tag), "previous_instructing_agent", f"{where}/{tag}"))
-        for i in (1, 2, 3):
-            tag = f"IntrmyAgt{i}"
-            _add(payment, reader.agent(reader.find(tx, tag), "intermediary_agent", f"{where}/{tag}"))
-        for tag, role in (
-            ("UltmtDbtr", "ultimate_debtor"),
-            ("InitgPty", "initiating_party"),
-            ("Dbtr", "debtor"),
-            ("Cdtr", "creditor"),
-            ("UltmtCdtr", "ultimate_creditor"),
-        ):
-            party = reader.party(reader.find(tx, tag), role, f"{where}/{tag}")
-            if party is not None:
-                party.account = reader.account(reader.find(tx, f"{tag}Acct"), f"{where}/{tag}Acct")
-            _add(payment, party)
-        for tag, role in (("DbtrAgt", "debtor_agent"), ("CdtrAgt", "creditor_agent")):
-            agent = reader.agent(reader.find(tx, tag), role, f"{where}/{tag}")
-            if agent is None:
-                payment.error(f"{where}/{tag}", "mandatory agent missing")
-            _add(payment, agent)
+        _agents(
+            reader,
+            tx,
+            payment,
+            where,
+            [(f"PrvsInstgAgt{i}", "previous_instructing_agent") for i in (1, 2, 3)],
+        )
+        _agents(reader, tx, payment, where, [(f"IntrmyAgt{i}", "intermediary_agent") for i in (1, 2, 3)])
+        _parties(
+            reader,
+            tx,
+            payment,
+            where,
+            (
+                ("UltmtDbtr", "ultimate_debtor"),
+                ("InitgPty", "initiating_party"),
+                ("Dbtr", "debtor"),
+                ("Cdtr", "creditor"),
+                ("UltmtCdtr", "ultimate_creditor"),
+            ),
+        )
+        _agents(
+            reader,
+            tx,
+            payment,
+            where,
+            (("DbtrAgt", "debtor_agent"), ("CdtrAgt", "creditor_agent")),
+            mandatory=True,
+        )
         for tag in ("Dbtr", "Cdtr"):
             if reader.find(tx, tag) is None:
                 payment.error(f"{where}/{tag}", "mandatory party missing")
@@ -452,17 +578,21 @@ def _pacs008(reader: _Reader, body, fmt: str, file: str, raw: str) -> list[Payme
 
 
 def _invoice_parties(reader: _Reader, tx, payment: Payment, where: str) -> None:
-    for strd in reader.findall(tx, "RmtInf/Strd"):
-        for tag, role in (("Invcr", "invoicer"), ("Invcee", "invoicee")):
-            _add(payment, reader.party(reader.find(strd, tag), role, f"{where}/RmtInf/Strd/{tag}"))
+    for n, strd in enumerate(reader.findall(tx, "RmtInf/Strd"), start=1):
+        at = f"{where}/RmtInf/Strd" + (f"[{n}]" if n > 1 else "")
+        _parties(reader, strd, payment, at, (("Invcr", "invoicer"), ("Invcee", "invoicee")))
 
 
-def _pain001(reader: _Reader, body, fmt: str, file: str, raw: str) -> list[Payment]:
+def _pain001(reader: _Reader, body, fmt: str, file: str, raw: str, owners: dict) -> list[Payment]:
     header = reader.find(body, "GrpHdr")
     probe = Payment(message_id="", format=fmt, file=file, raw=raw)
     msg_id = _message_id(reader, header, probe)
-    initiating = reader.party(reader.find(header, "InitgPty"), "initiating_party", "GrpHdr/InitgPty")
-    if header is not None and initiating is None:
+    initiating = [
+        party
+        for node, at in reader.each(header, "InitgPty", "GrpHdr")
+        if (party := reader.party(node, "initiating_party", at)) is not None
+    ]
+    if header is not None and not initiating:
         probe.error("GrpHdr/InitgPty", "initiating party missing")
     blocks = reader.findall(body, "PmtInf")
     if not blocks:
@@ -477,18 +607,19 @@ def _pain001(reader: _Reader, body, fmt: str, file: str, raw: str) -> list[Payme
         payment = Payment(
             message_id=msg_id if len(items) == 1 else f"{msg_id}/{n}", format=fmt, file=file, raw=raw
         )
+        owners[tx] = [payment]
+        owners.setdefault(block, []).append(payment)
         payment.errors.extend(probe.errors)
         reader.payment = payment
-        if initiating is not None:
-            payment.parties.append(initiating)
+        payment.parties.extend(initiating)
         where, tx_where = "PmtInf", "PmtInf/CdtTrfTxInf"
         reader.text(block, "PmtInfId", where)
         date_node = reader.find(block, "ReqdExctnDt")
         if date_node is not None:
             date = (
                 reader.text(date_node, "Dt", f"{where}/ReqdExctnDt")
-                if len(date_node)
-                else (date_node.text or "").strip()
+                if has_elements(date_node)
+                else reader.value(date_node, f"{where}/ReqdExctnDt")
             )
             if date and _DATE_RE.fullmatch(date[:10]):
                 payment.value_date = date[:10]
@@ -504,37 +635,17 @@ def _pain001(reader: _Reader, body, fmt: str, file: str, raw: str) -> list[Payme
             payment.amount, payment.currency = reader.amount(amount_node, "EqvtAmt/Amt", f"{tx_where}/Amt")
         else:
             payment.error(f"{tx_where}/Amt", "neither InstdAmt nor EqvtAmt/Amt")
-        debtor = reader.party(reader.find(block, "Dbtr"), "debtor", f"{where}/Dbtr")
-        if debtor is None:
+        if reader.find(block, "Dbtr") is None:
             payment.error(f"{where}/Dbtr", "mandatory party missing")
-        else:
-            debtor.account = reader.account(reader.find(block, "DbtrAcct"), f"{where}/DbtrAcct")
-        _add(payment, debtor)
-        agent = reader.agent(reader.find(block, "DbtrAgt"), "debtor_agent", f"{where}/DbtrAgt")
-        if agent is None:
-            payment.error(f"{where}/DbtrAgt", "mandatory agent missing")
-        _add(payment, agent)
-        ultimate = reader.find(tx, "UltmtDbtr")
-        if ultimate is not None:
-            _add(payment, reader.party(ultimate, "ultimate_debtor", f"{tx_where}/UltmtDbtr"))
-        else:
-            _add(
-                payment,
-                reader.party(reader.find(block, "UltmtDbtr"), "ultimate_debtor", f"{where}/UltmtDbtr"),
-            )
-        for i in (1, 2, 3):
-            tag = f"IntrmyAgt{i}"
-            _add(payment, reader.agent(reader.find(tx, tag), "intermediary_agent", f"{tx_where}/{tag}"))
-        _add(payment, reader.agent(reader.find(tx, "CdtrAgt"), "creditor_agent", f"{tx_where}/CdtrAgt"))
-        creditor = reader.party(reader.find(tx, "Cdtr"), "creditor", f"{tx_where}/Cdtr")
-        if creditor is None:
+        # the block's ultimate debtor is read even when the transaction names its own
+        _parties(reader, block, payment, where, (("Dbtr", "debtor"), ("UltmtDbtr", "ultimate_debtor")))
+        _agents(reader, block, payment, where, (("DbtrAgt", "debtor_agent"),), mandatory=True)
+        _parties(reader, tx, payment, tx_where, (("UltmtDbtr", "ultimate_debtor"),))
+        _agents(reader, tx, payment, tx_where, [(f"IntrmyAgt{i}", "intermediary_agent") for i in (1, 2, 3)])
+        _agents(reader, tx, payment, tx_where, (("CdtrAgt", "creditor_agent"),))
+        if reader.find(tx, "Cdtr") is None:
             payment.error(f"{tx_where}/Cdtr", "mandatory party missing")
-        else:
-            creditor.account = reader.account(reader.find(tx, "CdtrAcct"), f"{tx_where}/CdtrAcct")
-        _add(payment, creditor)
-        _add(
-            payment, reader.party(reader.find(tx, "UltmtCdtr"), "ultimate_creditor", f"{tx_where}/UltmtCdtr")
-        )
+        _parties(reader, tx, payment, tx_where, (("Cdtr", "creditor"), ("UltmtCdtr", "ultimate_creditor")))
         _invoice_parties(reader, tx, payment, tx_where)
         payment.free_text.extend(reader.free_texts(tx, tx_where))
         payments.append(payment)

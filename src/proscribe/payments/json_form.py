@@ -8,6 +8,7 @@ are JSON paths (``creditor.address.town``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from decimal import Decimal, InvalidOperation
@@ -62,6 +63,10 @@ PARTY_FIELDS = {
 }
 AGENT_FIELDS = {"bic": 11, "name": 140, "clearing_id": 35, "lei": 20, "account": 34}
 FREE_TEXT_LIMIT = 140
+#: The JSON form nests four levels (payment, party, address, lines); far deeper is hostile.
+MAX_DEPTH = 32
+_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def looks_like_json(data: bytes) -> bool:
@@ -74,31 +79,120 @@ def parse(data: bytes, file: str = "") -> list[Payment]:
     except UnicodeDecodeError as exc:
         return [_broken(file, "message", f"not UTF-8: {exc}", data)]
     stripped = text.strip()
-    records: list[tuple[str, Any]] = []
+    depth = nesting_depth(stripped)
+    if depth > MAX_DEPTH:
+        return [
+            _broken(
+                file,
+                "message",
+                f"JSON nested {depth} levels deep; the JSON form needs at most {MAX_DEPTH}: not read, held",
+                data,
+            )
+        ]
+    records: list[tuple[str, Any, str]] = []
     try:
-        value = json.loads(stripped)
+        value = _loads(stripped)
         items = value if isinstance(value, list) else [value]
-        records = [(f"[{n}]" if isinstance(value, list) else "", item) for n, item in enumerate(items)]
-    except json.JSONDecodeError as whole_error:
+        records = [
+            (f"[{n}]" if isinstance(value, list) else "", item, _item_digest(item, stripped, len(items)))
+            for n, item in enumerate(items)
+        ]
+    except (json.JSONDecodeError, RecursionError) as whole_error:
         lines = [line for line in stripped.splitlines() if line.strip()]
-        if len(lines) <= 1:
-            return [
-                _broken(
-                    file,
-                    "message",
-                    f"malformed JSON at line {whole_error.lineno} column {whole_error.colno}: "
-                    f"{whole_error.msg}",
-                    data,
-                )
-            ]
+        if len(lines) <= 1 or isinstance(whole_error, RecursionError):
+            return [_broken(file, "message", _decode_error(whole_error), data)]
         for n, line in enumerate(lines, start=1):
+            digest = hashlib.sha256(line.strip().encode("utf-8")).hexdigest()
             try:
-                records.append((f"line {n}", json.loads(line)))
-            except json.JSONDecodeError as exc:
-                records.append((f"line {n}", exc))
+                records.append((f"line {n}", _loads(line), digest))
+            except (json.JSONDecodeError, RecursionError) as exc:
+                records.append((f"line {n}", exc, digest))
     if not records:
         return [_broken(file, "message", "no payment in the file", data)]
-    return [from_dict(item, file, where, raw=text) for where, item in records]
+    payments = []
+    for where, item, digest in records:
+        payment = from_dict(item, file, where, raw=text)
+        payment.digest = digest
+        payments.append(payment)
+    return payments
+
+
+def _decode_error(exc: Exception) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+    return f"JSON too deeply nested to read ({type(exc).__name__}); held"
+
+
+def _item_digest(item: Any, text: str, count: int) -> str:
+    """One object alone: the bytes as sent; one of an array: its canonical form (adding a payment
+    to the array changes no other payment's key)."""
+    if count == 1:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    canonical = json.dumps(item, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def nesting_depth(text: str) -> int:
+    """How deep ``[`` and ``{`` nest, strings skipped: checked before parsing, so that a
+    5,000-level document is refused with a reason instead of exhausting the parser's stack."""
+    depth = deepest = 0
+    for match in _STRUCTURE.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in "]}":
+            depth -= 1
+    return deepest
+
+
+class _Object(dict):
+    """A JSON object that remembers the values a repeated key overwrote."""
+
+    __slots__ = ("overwritten",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.overwritten: list[tuple[str, Any]] = []
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Object:
+    obj = _Object()
+    for key, value in pairs:
+        if key in obj:
+            obj.overwritten.append((key, obj[key]))
+        obj[key] = value
+    return obj
+
+
+def _loads(text: str) -> Any:
+    """``json.loads`` keeping every value of a repeated key (last one in the object, the earlier
+    ones in ``overwritten``): a first-wins reader elsewhere must not see a party we never screened."""
+    return json.loads(text, object_pairs_hook=_object)
+
+
+def _inspect(value: Any, path: str, payment: Payment) -> Any:
+    """Duplicate keys and lone surrogates anywhere, as errors naming the JSON path; surrogates
+    (which no UTF-8 system can store or show) are replaced by U+FFFD so the rest can be screened
+    and recorded."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            payment.error(path or "message", "lone surrogate code point (\\ud800-\\udfff) in a string; held")
+            return _SURROGATE.sub("\ufffd", value)
+        return value
+    if isinstance(value, list):
+        return [_inspect(item, f"{path}[{n}]", payment) for n, item in enumerate(value)]
+    if isinstance(value, dict):
+        out = _Object()
+        for key, item in value.items():
+            clean_key = _inspect(key, path, payment) if isinstance(key, str) else key
+            out[clean_key] = _inspect(item, f"{path}.{clean_key}" if path else clean_key, payment)
+        for key, old in getattr(value, "overwritten", ()):
+            where = f"{path}.{key}" if path else key
+            payment.error(where, f"key {key!r} appears more than once in the object; held")
+            out.overwritten.append((_inspect(key, path, payment), _inspect(old, where, payment)))
+        return out
+    return value
 
 
 def _broken(file: str, where: str, detail: str, data: bytes | str) -> Payment:
@@ -245,6 +339,7 @@ def from_dict(obj: Any, file: str = "", where: str = "", raw: str = "") -> Payme
     if isinstance(obj, Exception):
         payment.error(where or "message", f"malformed JSON: {obj}")
         return payment
+    obj = _inspect(obj, "", payment)
     check = _Checker(payment)
     if not check.keys(obj, TOP_KEYS, ""):
         return payment
@@ -298,6 +393,49 @@ def from_dict(obj: Any, file: str = "", where: str = "", raw: str = "") -> Payme
     for key in ("remittance_information", "instructions", "purpose"):
         for n, text in enumerate(check.texts(obj, key)):
             payment.free_text.append(FreeText(f"{key}[{n}]", text))
+    _screen_overwritten(obj, "", check)
     if not raw:
         payment.raw = json.dumps(obj, ensure_ascii=False)
     return payment
+
+
+def _screen_overwritten(value: Any, path: str, check: _Checker) -> None:
+    """Every value a repeated key overwrote is screened too (the payment is held already): a
+    repeated party as a party, a repeated name as a name, any other text as free text."""
+    if isinstance(value, list):
+        for n, item in enumerate(value):
+            _screen_overwritten(item, f"{path}[{n}]", check)
+        return
+    if not isinstance(value, dict):
+        return
+    for key, item in value.items():
+        _screen_overwritten(item, f"{path}.{key}" if path else key, check)
+    payment = check.payment
+    for key, old in getattr(value, "overwritten", ()):
+        where = f"{path}.{key}" if path else key
+        if not path and key in PARTY_KEYS and isinstance(old, dict):
+            party = check.party(old, PARTY_KEYS[key], f"{where}(repeated)")
+            if party is not None:
+                payment.parties.append(party)
+        elif not path and key in AGENT_KEYS and isinstance(old, dict):
+            agent = check.agent(old, AGENT_KEYS[key], f"{where}(repeated)")
+            if agent is not None:
+                payment.agents.append(agent)
+        else:
+            for leaf_path, leaf_key, text in _strings(old, where, key):
+                if leaf_key == "name":
+                    payment.parties.append(Party(role="other_name", field=leaf_path, name=text))
+                else:
+                    payment.free_text.append(FreeText(leaf_path, text))
+        _screen_overwritten(old, where, check)
+
+
+def _strings(value: Any, path: str, key: str) -> list[tuple[str, str, str]]:
+    """(path, key, text) of every non-empty string under ``value``."""
+    if isinstance(value, str):
+        return [(path, key, value.strip())] if value.strip() else []
+    if isinstance(value, list):
+        return [leaf for n, item in enumerate(value) for leaf in _strings(item, f"{path}[{n}]", key)]
+    if isinstance(value, dict):
+        return [leaf for k, item in value.items() for leaf in _strings(item, f"{path}.{k}", k)]
+    return []

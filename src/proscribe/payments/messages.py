@@ -67,6 +67,9 @@ class Party:
     birth_date: str | None = None
     birth_place: str | None = None
     person: bool | None = None  # True for a PrvtId / 50F person, False for an OrgId, None unknown
+    #: other readings of the name, screened with it: a name wrapped onto a second MT line joined
+    #: with and without a space (the field stays the same, so every hit maps back to it)
+    alternatives: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -81,6 +84,7 @@ class Agent:
     clearing_id: str | None = None
     lei: str | None = None
     account: str | None = None
+    alternatives: list[str] = field(default_factory=list)  # other readings of the name (see Party)
 
 
 @dataclass
@@ -113,6 +117,9 @@ class Payment:
     free_text: list[FreeText] = field(default_factory=list)
     errors: list[ParseIssue] = field(default_factory=list)
     raw: str = ""  # the message as received (a copy goes with blocking and reject reports)
+    #: sha256 of this message's own bytes (one MT message of a file, one JSON line, the XML
+    #: document): the content part of the replay key, set by the parser
+    digest: str = ""
 
     def error(self, field_name: str, detail: str) -> None:
         self.errors.append(ParseIssue(field_name, detail))

@@ -11,6 +11,7 @@ A file may hold several messages one after another.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -114,7 +115,55 @@ def parse(data: bytes, file: str = "") -> list[Payment]:
         payment = Payment(message_id="", format="MT103", file=file, raw=data.decode("latin-1"))
         payment.error("message", "not valid UTF-8 / SWIFT character set")
         return [payment]
-    return [parse_one(chunk, file) for chunk in split_messages(text.replace("\r\n", "\n").strip())]
+    payments = []
+    for chunk in split_messages(text.replace("\r\n", "\n").strip()):
+        payment = parse_one(chunk, file)
+        payment.digest = hashlib.sha256(chunk.strip().encode("utf-8")).hexdigest()
+        payments.append(payment)
+    return payments
+
+
+def _unwrap(first: str, second: str, *, width: int = 35, always: bool = False) -> str | None:
+    """``first`` and ``second`` joined without a space when the break splits a word: after a
+    hyphen at the line end (dropped), at a full line (the 35-character boundary) or, with
+    ``always``, at any break between two letters or digits. None when the break is a space."""
+    first, second = first.rstrip(), second.lstrip()
+    if not first or not second:
+        return None
+    if first.endswith("-") and first[:-1][-1:].isalnum() and second[0].isalnum():
+        return first[:-1] + second
+    if first[-1].isalnum() and second[0].isalnum() and (always or len(first) >= width):
+        return first + second
+    return None
+
+
+def text_readings(lines: list[str], width: int = 35) -> list[str]:
+    """The readings of a free-text field screened (``:70:``, ``:72:``, ``:77B:``): the lines
+    joined with spaces (as shown), with the words split at a line end rejoined (hyphenated or
+    cut at the 35-character boundary), and with every break inside a run of letters rejoined
+    (a word split anywhere). Each reading is screened under the same field."""
+    lines = [line.strip() for line in lines if line.strip()]
+    spaced = " ".join(lines)
+    dewrapped = lines[0] if lines else ""
+    joined = dewrapped
+    for previous, line in zip(lines, lines[1:], strict=False):
+        glued = _unwrap(previous, line, width=width)
+        dewrapped = dewrapped[: len(dewrapped) - len(previous)] + glued if glued else f"{dewrapped} {line}"
+        anywhere = _unwrap(previous, line, width=width, always=True)
+        joined = joined[: len(joined) - len(previous)] + anywhere if anywhere else f"{joined} {line}"
+    return list(dict.fromkeys(x for x in (spaced, dewrapped, joined) if x))
+
+
+def name_readings(lines: list[str]) -> list[str]:
+    """Readings of a name that may wrap from its first line onto the second (50K, 59, 52D,
+    57D): line 1, lines 1 and 2 joined with and without a space (a hyphen at the break dropped),
+    and line 2 alone. The first is the name as shown; the rest are screened with it."""
+    lines = [line.strip() for line in lines if line.strip()]
+    if len(lines) < 2:
+        return lines[:1]
+    first, second = lines[0], lines[1]
+    glued = first[:-1] + second if first.endswith("-") else first + second
+    return list(dict.fromkeys([first, f"{first} {second}", glued, second]))
 
 
 def _blocks(text: str, payment: Payment) -> dict[str, str]:
@@ -346,8 +395,11 @@ def _text_fields(fields: dict[str, str], payment: Payment) -> None:
                 payment.agents.append(_institution(tag, fields[tag], role, payment))
     for tag in ("70", "72", "77B"):
         if tag in fields:
-            text = " ".join(line.strip() for line in fields[tag].split("\n"))
-            payment.free_text.append(FreeText(tag, text))
+            lines = fields[tag].split("\n")
+            if tag == "72":  # "//" continues the previous line's narrative
+                lines = [line[2:] if line.startswith("//") else line for line in lines]
+            for text in text_readings(lines):
+                payment.free_text.append(FreeText(tag, text))
 
 
 def _customer(tag: str, value: str, role: str, payment: Payment) -> Party:
@@ -372,6 +424,7 @@ def _customer(tag: str, value: str, role: str, payment: Payment) -> Party:
             payment.error(tag, "name and address missing")
             return party
         party.name = rest[0].strip()
+        party.alternatives = name_readings(rest)[1:]
         if len(rest) > 1:
             party.address = Address(field=tag, lines=[line.strip() for line in rest[1:] if line.strip()])
         return party
@@ -427,6 +480,9 @@ def _customer(tag: str, value: str, role: str, payment: Payment) -> Party:
             names.append(text)  # continuation of the name or additional information
     if names:
         party.name = " ".join(names)
+        if len(names) > 1:  # a name over several 1/ (or 8/) lines: also joined without a space, and each line
+            glued = "".join(n[:-1] if n.endswith("-") else n for n in names[:-1]) + names[-1]
+            party.alternatives = list(dict.fromkeys(x for x in (glued, *names) if x != party.name))
     else:
         payment.error(tag, "no name line (1/...)")
     if not address.is_empty():
@@ -455,6 +511,7 @@ def _institution(tag: str, value: str, role: str, payment: Payment) -> Agent:
             payment.error(tag, "name and address missing")
         else:
             agent.name = rest[0].strip()
+            agent.alternatives = name_readings(rest)[1:]
             if len(rest) > 1:
                 agent.address = Address(field=tag, lines=[line.strip() for line in rest[1:]])
     elif option == "B":

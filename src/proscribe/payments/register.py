@@ -1,22 +1,36 @@
 """Decisions recorded before they are returned; the blocked property and rejected registers.
 
-:func:`process` is what every interface calls for one payment: if the message was decided
-before (same message key, same content) the recorded decision is returned as it was, without
-screening again; otherwise it is decided, and the decision, and for ``block`` the blocked
+:func:`process_many` is the one path every interface takes (``proscribe payments screen``, its
+``--watch`` mode, ``POST /v1/payments/screen``; :func:`process` is it for one message): a
+message decided before under the same conditions is replayed as recorded; otherwise it is
+decided, and the decision, its ``payment.decision`` audit record and, for ``block``, the blocked
 property register entry, for ``reject`` the rejected transaction entry, are written in one
-transaction before the line is returned. Unique keys make a re-run (after a crash mid-batch)
-neither lose nor duplicate anything. A message id reused for different content is held, and
-the first recorded decision stands.
+transaction before the line is returned; then a held, blocked or rejected payment with a list
+match opens a case.
+
+**The replay key** covers everything the decision depends on: the message (its id and the
+digest of its own bytes), the regime, the datasets screened, the list snapshots, and the
+configuration (``matching.toml``, ``geography.json``, the engine and decision versions); see
+:meth:`proscribe.payments.decide.Screener.basis`. The same message under the same conditions is
+replayed (a re-run after a crash neither loses nor duplicates anything); under another regime,
+a newer list or another configuration it is screened anew and recorded apart. A message id
+reused for different content is held, and the first recorded decision stands. The registers
+stay keyed by the message: a payment screened anew and blocked again is registered once.
+
+**Isolation.** One message that cannot be decided or recorded (a fault on hostile input) gets a
+``hold`` line of its own, not recorded, so a re-run screens it again; the others go on.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import Engine, Index, select
 from sqlalchemy.exc import IntegrityError
 
 from proscribe.payments.decide import Outcome, Screener
@@ -24,155 +38,296 @@ from proscribe.payments.messages import Payment
 from proscribe.payments.store import blocked_property, payment_decisions, rejected_transactions
 from proscribe.store.db import connect
 
+log = logging.getLogger("proscribe.payments")
+ACTOR = "payments"
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_BY_MESSAGE_ID = Index("ix_payment_decisions_message_id", payment_decisions.c.message_id)
+
 
 def content_hash(payment: Payment) -> str:
-    return hashlib.sha256(f"{payment.format}\0{payment.message_id}\0{payment.raw}".encode()).hexdigest()
+    """What the message says: its format, its id and the digest of its own bytes."""
+    digest = payment.digest or hashlib.sha256(payment.raw.encode("utf-8", "replace")).hexdigest()
+    return hashlib.sha256(
+        f"{payment.format}\0{payment.message_id}\0{digest}".encode("utf-8", "replace")
+    ).hexdigest()
 
 
 def message_key(payment: Payment) -> str:
     """The register key: the message id (per transaction), or the content hash when there is none."""
     if payment.message_id:
         return payment.message_id
-    return "sha256:" + hashlib.sha256(f"{payment.file}\0{payment.raw}".encode()).hexdigest()[:40]
+    return (
+        "sha256:"
+        + hashlib.sha256(f"{payment.file}\0{payment.raw}".encode("utf-8", "replace")).hexdigest()[:40]
+    )
+
+
+def replay_key(payment: Payment, screener: Screener) -> str:
+    """The decision's key: the message and every condition its decision depends on."""
+    key = message_key(payment)
+    digest = hashlib.sha256(
+        f"{key}\0{content_hash(payment)}\0{screener.basis_digest}".encode("utf-8", "replace")
+    ).hexdigest()
+    return f"{key[:120]}@{digest[:32]}"
 
 
 def blocked_account_id(key: str, blocked_on: str) -> str:
-    return f"BLK-{blocked_on.replace('-', '')}-{hashlib.sha256(key.encode()).hexdigest()[:10].upper()}"
+    return f"BLK-{blocked_on.replace('-', '')}-{hashlib.sha256(key.encode('utf-8', 'replace')).hexdigest()[:10].upper()}"
 
 
-_SELECT_DECISION = select(payment_decisions).where(payment_decisions.c.message_key == bindparam("key"))
 _INSERT_DECISION = payment_decisions.insert()
 _INSERT_BLOCKED = blocked_property.insert()
 _INSERT_REJECTED = rejected_transactions.insert()
+_indexed: set[int] = set()
+
+
+def _ensure_index(engine: Engine) -> None:
+    """The message-id index (the reused-id check), on stores made before it existed too."""
+    if id(engine) not in _indexed:
+        _BY_MESSAGE_ID.create(engine, checkfirst=True)
+        _indexed.add(id(engine))
 
 
 def recorded(key: str, engine: Engine | None = None) -> dict[str, Any] | None:
+    """The decision recorded under replay key ``key``, or the latest one for message id ``key``."""
     engine = engine or connect()
     with engine.connect() as conn:
-        row = conn.execute(_SELECT_DECISION, {"key": key}).mappings().first()
+        row = (
+            conn.execute(select(payment_decisions).where(payment_decisions.c.message_key == key))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            row = (
+                conn.execute(
+                    select(payment_decisions)
+                    .where(payment_decisions.c.message_id == key)
+                    .order_by(payment_decisions.c.id.desc())
+                )
+                .mappings()
+                .first()
+            )
     return dict(row) if row else None
 
 
-def process(
-    payment: Payment, screener: Screener, *, engine: Engine | None = None, today: date | None = None
-) -> dict[str, Any]:
-    """The recorded decision line for ``payment`` (deciding and recording it first if new)."""
-    engine = engine or connect()
-    key = message_key(payment)
-    if not payment.message_id:
-        payment.message_id = key
-    digest = content_hash(payment)
-    existing = recorded(key, engine)
-    if existing is not None:
-        return _replay(existing, digest, payment)
-    outcome = screener.decide(payment)
-    return record(outcome, engine=engine, today=today)
-
-
-def internal_error(payment: Payment, exc: Exception) -> dict[str, Any]:
+def internal_error(payment: Payment, exc: BaseException) -> dict[str, Any]:
     """A hold line for an unexpected failure; not recorded, so a re-run screens the message again."""
+    return _clean(
+        {
+            "message_id": payment.message_id,
+            "file": payment.file,
+            "format": payment.format,
+            "decision": "hold",
+            "reasons": [
+                {
+                    "kind": "parse_error",
+                    "field": "message",
+                    "value": None,
+                    "action": "hold",
+                    "result": None,
+                    "detail": f"internal error while screening ({type(exc).__name__}: {str(exc)[:300]}); "
+                    "held, not recorded",
+                }
+            ],
+        }
+    )
+
+
+def process(
+    payment: Payment,
+    screener: Screener,
+    *,
+    engine: Engine | None = None,
+    today: date | None = None,
+    actor: str = ACTOR,
+) -> dict[str, Any]:
+    """The recorded decision line for one payment: :func:`process_many` for one. A failure to
+    decide it is raised (the caller holds it: :func:`internal_error`)."""
+    return process_many([payment], screener, engine=engine, today=today, actor=actor, isolate=False)[0]
+
+
+class _Item:
+    __slots__ = ("payment", "key", "register_key", "digest", "line", "outcome")
+
+    def __init__(self, payment: Payment, screener: Screener):
+        self.register_key = message_key(payment)
+        if not payment.message_id:
+            payment.message_id = self.register_key
+        self.payment = payment
+        self.digest = content_hash(payment)
+        self.key = replay_key(payment, screener)
+        self.line: dict[str, Any] | None = None
+        self.outcome: Outcome | None = None
+
+
+def process_many(
+    payments: list[Payment],
+    screener: Screener,
+    *,
+    engine: Engine | None = None,
+    today: date | None = None,
+    actor: str = ACTOR,
+    isolate: bool = True,
+) -> list[dict[str, Any]]:
+    """Lines for a chunk of payments, in order. Decided before under the same conditions:
+    replayed; a reused message id with other content: held; the others are decided, then
+    recorded with their audit records and register entries in one transaction, before any line
+    is returned (a crash loses only lines that were never returned); then cases are opened.
+    The same message twice in a chunk is decided once. With ``isolate`` a message that cannot be
+    decided gets a hold line (not recorded) and the chunk goes on."""
+    if not payments:
+        return []
+    engine = engine or connect()
+    _ensure_index(engine)
+    items = [_Item(payment, screener) for payment in payments]
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(payment_decisions).where(payment_decisions.c.message_key.in_({i.key for i in items}))
+        )
+        existing = {row["message_key"]: dict(row) for row in rows.mappings()}
+        others: dict[str, dict[str, Any]] = {}
+        ids = {i.payment.message_id for i in items if i.key not in existing}
+        if ids:
+            rows = conn.execute(
+                select(payment_decisions)
+                .where(payment_decisions.c.message_id.in_(ids))
+                .order_by(payment_decisions.c.id)
+            )
+            for row in rows.mappings():
+                others.setdefault(row["message_id"], dict(row))  # the first record stands
+    fresh: dict[str, _Item] = {}
+    duplicates: list[_Item] = []
+    for item in items:
+        if item.key in existing:
+            item.line = _replay(existing[item.key], item.digest, item.payment)
+            continue
+        first = others.get(item.payment.message_id)
+        if first is not None and first["content_sha256"] != item.digest:
+            item.line = _replay(first, item.digest, item.payment)
+        elif item.key in fresh:
+            duplicates.append(item)
+        else:
+            try:
+                item.outcome = screener.decide(item.payment)
+            except Exception as exc:
+                if not isolate:
+                    raise
+                log.exception("payment %s could not be decided", item.payment.message_id)
+                item.line = internal_error(item.payment, exc)
+                continue
+            item.line = _clean(item.outcome.line())
+            fresh[item.key] = item
+    _record(list(fresh.values()), engine, today, actor, isolate)
+    for item in fresh.values():
+        _open_case(item, screener, engine)
+    for item in duplicates:
+        first = fresh.get(item.key)
+        if first is None or first.outcome is None:  # the first one failed
+            item.line = internal_error(item.payment, RuntimeError("an earlier copy in the batch failed"))
+        else:
+            item.line = first.line
+    return [item.line for item in items if item.line is not None]
+
+
+def _record(items: list[_Item], engine: Engine, today: date | None, actor: str, isolate: bool) -> None:
+    """Every item's decision, audit record and register entry, in one transaction; one by one
+    when that fails (another process recorded some meanwhile, or one cannot be stored)."""
+    if not items:
+        return
+    try:
+        _write(items, engine, today, actor)
+        return
+    except IntegrityError:
+        pass
+    except Exception:
+        if not isolate and len(items) == 1:
+            raise
+        log.exception("recording a chunk of %d payment decisions failed; recording one by one", len(items))
+    for item in items:
+        try:
+            _write([item], engine, today, actor)
+        except IntegrityError:  # recorded meanwhile by another process: that record stands
+            row = recorded(item.key, engine)
+            if row is None:
+                if not isolate:
+                    raise
+                item.line = internal_error(item.payment, RuntimeError("the decision could not be recorded"))
+                item.outcome = None
+            else:
+                item.line = _replay(row, item.digest, item.payment)
+        except Exception as exc:
+            if not isolate:
+                raise
+            log.exception("payment %s could not be recorded", item.payment.message_id)
+            item.line = internal_error(item.payment, exc)
+            item.outcome = None
+
+
+def _write(items: list[_Item], engine: Engine, today: date | None, actor: str) -> None:
+    from proscribe import audit
+
+    now = datetime.now(UTC)
+    day = (today or now.date()).isoformat()
+    decisions, events = [], []
+    registers: dict[str, list[dict[str, Any]]] = {"block": [], "reject": []}
+    for item in items:
+        assert item.outcome is not None and item.line is not None
+        decisions.append(_decision_row(item, now))
+        events.append(("payment.decision", actor, _audit_payload(item)))
+        if item.outcome.decision in registers:
+            registers[item.outcome.decision].append(_register_row(item.outcome, item.register_key, day))
+    with engine.begin() as conn:
+        conn.execute(_INSERT_DECISION, decisions)
+        for decision, table, statement in (
+            ("block", blocked_property, _INSERT_BLOCKED),
+            ("reject", rejected_transactions, _INSERT_REJECTED),
+        ):
+            rows = registers[decision]
+            if not rows:
+                continue
+            # a message screened anew (another regime, a newer list) is registered once
+            present = set(
+                conn.execute(
+                    select(table.c.message_key).where(
+                        table.c.message_key.in_([r["message_key"] for r in rows])
+                    )
+                ).scalars()
+            )
+            unique = {r["message_key"]: r for r in rows if r["message_key"] not in present}
+            if unique:
+                conn.execute(statement, list(unique.values()))
+        audit.append_many(events, conn=conn)  # the decisions and their audit records commit together
+
+
+def _audit_payload(item: _Item) -> dict[str, Any]:
+    line = item.line or {}
     return {
-        "message_id": payment.message_id,
-        "file": payment.file,
-        "format": payment.format,
-        "decision": "hold",
+        "message_key": item.key,
+        "message_id": item.payment.message_id,
+        "format": line.get("format"),
+        "regime": line.get("regime"),
+        "decision": line.get("decision"),
+        "content_sha256": item.digest,
         "reasons": [
-            {
-                "kind": "parse_error",
-                "field": "message",
-                "value": None,
-                "action": "hold",
-                "result": None,
-                "detail": f"internal error while screening ({type(exc).__name__}: {exc}); held, not recorded",
-            }
+            {"kind": r.get("kind"), "field": r.get("field"), "detail": r.get("detail")}
+            for r in line.get("reasons", [])
         ],
     }
 
 
-def process_many(
-    payments: list[Payment], screener: Screener, *, engine: Engine | None = None, today: date | None = None
-) -> list[dict[str, Any]]:
-    """Lines for a chunk of payments, in order. Decided before are replayed; the others are
-    decided and then recorded in one transaction, before any line is returned (a crash loses
-    only lines that were never returned). The same key twice in a chunk is decided once."""
-    if not payments:
-        return []
-    engine = engine or connect()
-    keyed = []
-    for payment in payments:
-        key = message_key(payment)
-        if not payment.message_id:
-            payment.message_id = key
-        keyed.append((payment, key, content_hash(payment)))
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(payment_decisions).where(payment_decisions.c.message_key.in_([k for _, k, _ in keyed]))
-        )
-        existing = {row["message_key"]: dict(row) for row in rows.mappings()}
-    lines: list[dict[str, Any] | None] = [None] * len(keyed)
-    fresh: dict[str, tuple[int, Outcome, str]] = {}
-    duplicates: list[int] = []
-    for i, (payment, key, digest) in enumerate(keyed):
-        if key in existing:
-            lines[i] = _replay(existing[key], digest, payment)
-        elif key in fresh:
-            duplicates.append(i)
-        else:
-            try:
-                fresh[key] = (i, screener.decide(payment), digest)
-            except Exception as exc:  # noqa: BLE001 - one failing message is held, the chunk goes on
-                lines[i] = internal_error(payment, exc)
-    now = datetime.now(UTC)
-    day = (today or now.date()).isoformat()
-    decisions, blocked, rejected = [], [], []
-    for key, (i, outcome, digest) in fresh.items():
-        lines[i] = outcome.line()
-        decisions.append(_decision_row(outcome, key, digest, lines[i], now))
-        if outcome.decision == "block":
-            blocked.append(_register_row(outcome, key, day))
-        elif outcome.decision == "reject":
-            rejected.append(_register_row(outcome, key, day))
-    try:
-        if decisions:
-            with engine.begin() as conn:
-                conn.execute(_INSERT_DECISION, decisions)
-                if blocked:
-                    conn.execute(_INSERT_BLOCKED, blocked)
-                if rejected:
-                    conn.execute(_INSERT_REJECTED, rejected)
-    except IntegrityError:  # another process recorded some of them meanwhile: one by one, theirs stand
-        for _key, (i, outcome, _digest) in fresh.items():
-            lines[i] = record(outcome, engine=engine, today=today)
-    for i in duplicates:
-        payment, key, digest = keyed[i]
-        first = fresh.get(key)
-        if first is None:  # the first one failed internally
-            lines[i] = internal_error(payment, RuntimeError("earlier copy in the batch failed"))
-            continue
-        pending = {
-            "output": json.dumps(lines[first[0]]),
-            "content_sha256": first[2],
-            "screened_at": now.isoformat(timespec="seconds"),
-            "decision": first[1].decision,
-        }
-        lines[i] = _replay(pending, digest, payment)
-    return [line for line in lines if line is not None]
-
-
-def _decision_row(
-    outcome: Outcome, key: str, digest: str, line: dict[str, Any], now: datetime
-) -> dict[str, Any]:
-    payment = outcome.payment
+def _decision_row(item: _Item, now: datetime) -> dict[str, Any]:
+    outcome, payment = item.outcome, item.payment
+    assert outcome is not None
     snapshots = {ds: snap.get("label") for ds, snap in outcome.snapshots.items()}
     return {
-        "message_key": key,
+        "message_key": item.key,
         "message_id": payment.message_id,
-        "content_sha256": digest,
-        "file": payment.file,
+        "content_sha256": item.digest,
+        "file": _clean(payment.file),
         "format": payment.format,
         "regime": outcome.regime,
         "decision": outcome.decision,
-        "output": json.dumps(line, ensure_ascii=False),
+        "output": json.dumps(item.line, ensure_ascii=False),
         "snapshots": json.dumps(snapshots, ensure_ascii=False),
         "screened_at": now.isoformat(timespec="seconds"),
     }
@@ -182,70 +337,68 @@ def _replay(existing: dict[str, Any], digest: str, payment: Payment) -> dict[str
     line = json.loads(existing["output"])
     if existing["content_sha256"] == digest:
         return line
-    return {
-        "message_id": payment.message_id,
-        "file": payment.file,
-        "format": payment.format,
-        "decision": "hold",
-        "regime": line.get("regime"),
-        "reasons": [
-            {
-                "kind": "parse_error",
-                "field": "message_id",
-                "value": payment.message_id,
-                "detail": f"message id already used by a different message (screened {existing['screened_at']}, "
-                f"decision {existing['decision']}); held as a possible duplicate or tampering",
-                "action": "hold",
-                "result": None,
-            }
-        ],
-    }
+    return _clean(
+        {
+            "message_id": payment.message_id,
+            "file": payment.file,
+            "format": payment.format,
+            "decision": "hold",
+            "regime": line.get("regime"),
+            "reasons": [
+                {
+                    "kind": "parse_error",
+                    "field": "message_id",
+                    "value": payment.message_id,
+                    "detail": f"message id already used by a different message (screened "
+                    f"{existing['screened_at']}, decision {existing['decision']}); held as a possible "
+                    "duplicate or tampering",
+                    "action": "hold",
+                    "result": None,
+                }
+            ],
+        }
+    )
 
 
-def record(outcome: Outcome, *, engine: Engine | None = None, today: date | None = None) -> dict[str, Any]:
-    engine = engine or connect()
-    payment = outcome.payment
-    key = message_key(payment)
-    digest = content_hash(payment)
-    line = outcome.line()
-    now = datetime.now(UTC)
-    day = (today or now.date()).isoformat()
-    from proscribe import audit
-
-    try:
-        with engine.begin() as conn:
-            conn.execute(_INSERT_DECISION, _decision_row(outcome, key, digest, line, now))
-            if outcome.decision in ("block", "reject"):
-                statement = _INSERT_BLOCKED if outcome.decision == "block" else _INSERT_REJECTED
-                conn.execute(statement, _register_row(outcome, key, day))
-            # the decision and its audit record commit together
-            audit.append("payment.decision", "payments", {
-                "message_key": key, "message_id": payment.message_id, "format": line.get("format"),
-                "decision": outcome.decision, "content_sha256": digest,
-                "reasons": [{"kind": r.get("kind"), "field": r.get("field"), "detail": r.get("detail")}
-                            for r in line.get("reasons", [])],
-            }, conn=conn)
-    except IntegrityError:  # recorded meanwhile by another process: that record stands
-        existing = recorded(key, engine)
-        if existing is None:  # pragma: no cover - an integrity error with no row is a real failure
-            raise
-        return _replay(existing, digest, payment)
-    _open_case(outcome, key, digest, line, engine)
-    return line
+def _clean(value: Any) -> Any:
+    """Lone surrogates (an undecodable file name, a hostile escape) as U+FFFD: every line can be
+    stored and written as UTF-8."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
 
 
-def _open_case(outcome: Outcome, key: str, digest: str, line: dict[str, Any], engine: Engine) -> None:
+def _open_case(item: _Item, screener: Screener, engine: Engine) -> None:
     """A held, blocked or rejected payment with a list match becomes a case for an analyst."""
-    if outcome.decision == "pass":
+    outcome, line = item.outcome, item.line
+    if outcome is None or line is None or outcome.decision == "pass":
         return
     matches = [r["result"] for r in line.get("reasons", []) if r.get("result")]
     if not matches:
         return
     from proscribe.cases.alerts import raise_for_result
 
-    result = {"id": key, "decision": "block" if outcome.decision in ("block", "reject") else "review",
-              "results": matches}
-    raise_for_result("payment", key, digest, result, trigger=f"payment screening: {outcome.decision}", engine=engine)
+    result = {
+        "id": item.register_key,
+        "decision": "block" if outcome.decision in ("block", "reject") else "review",
+        "results": matches,
+    }
+    try:
+        raise_for_result(
+            "payment",
+            item.register_key,
+            item.digest,
+            result,
+            trigger=f"payment screening: {outcome.decision}",
+            index=screener.index,
+            engine=engine,
+        )
+    except Exception:  # the decision is recorded and returned; the missing case is logged loudly
+        log.exception("no case could be opened for payment %s", item.payment.message_id)
 
 
 def _register_row(outcome: Outcome, key: str, day: str) -> dict[str, Any]:
