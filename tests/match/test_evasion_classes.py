@@ -273,9 +273,14 @@ def test_letters_split_apart_and_digits_for_letters_still_alert(screen_one, list
 
 def test_disguises_undone_are_named_in_the_explanation(screen_one, listed):
     for entity_id, schema, name in listed:
-        result = screen_one(CLASS_11_SPLIT["digits for letters"](name), schema)
-        hit = next(r for r in result["results"] if r["id"] == entity_id)
-        assert "digits read as letters" in str(hit["explanation"]), name
+        for transform, undone in [
+            (CLASS_11_SPLIT["digits for letters"], "digits read as letters"),
+            (CLASS_3["left-to-right override inside words"], "bidi override applied"),
+            (CLASS_11_MARKUP["decimal HTML entities and nbsp"], "HTML entities decoded"),
+        ]:
+            result = screen_one(transform(name), schema)
+            hit = next(r for r in result["results"] if r["id"] == entity_id)
+            assert undone in str(hit["explanation"]), (undone, name)
 
 
 def test_disguises_applied_to_innocent_names_raise_no_more_alerts_than_the_plain_names(screen_one):
