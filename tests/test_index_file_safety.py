@@ -168,12 +168,12 @@ def test_index_file_naming_another_class_or_holding_objects_is_refused(tmp_path)
         return buffer.getvalue()
 
     path = tmp_path / "index-x.npz"
-    path.write_bytes(npz({"format": "proscribe-safe-1", "root": {"t": "obj", "cls": "os.system", "f": {}}}))
+    path.write_bytes(npz({"format": "proscribe-safe-2", "root": {"t": "obj", "cls": "os.system", "f": {}}}))
     with pytest.raises(UnsafeFormatError, match="not allowed"):
         CompiledIndex.load(path)
     holder = np.empty(1, dtype=object)
     holder[0] = _RunsCode(tmp_path / "marker")
-    path.write_bytes(npz({"format": "proscribe-safe-1", "root": {"t": "nd", "a": 0}}, a0=holder))
+    path.write_bytes(npz({"format": "proscribe-safe-2", "root": {"t": "nd", "a": 0}}, a0=holder))
     with pytest.raises(UnsafeFormatError):
         CompiledIndex.load(path)
     assert not (tmp_path / "marker").exists()

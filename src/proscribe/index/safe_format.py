@@ -3,12 +3,12 @@ read with ``allow_pickle=False``) in an uncompressed ``.npz`` plus a JSON descri
 
 Why not pickle: a pickle names callables to run while it loads, so anyone who can write a file
 into ``$PROSCRIBE_HOME/index/`` could run code in the next process that screens. Here a file can
-only describe data: strings, numbers, booleans, ``None``, lists, tuples, frozensets, dicts, NumPy
-arrays and instances of the few classes the caller allows by name (built through their
+only describe data: strings, numbers, booleans, ``None``, lists, tuples, sets, frozensets, dicts,
+NumPy arrays and instances of the few classes the caller allows by name (built through their
 constructor). Anything else is refused when saving, and an unknown tag or class when loading.
 
-The encoding is columnar so that large indexes load fast: a list of strings is one UTF-8 buffer
-split on NUL, a list of numbers one array, a list of tuples one flat column plus offsets, a list
+The encoding is columnar so that large indexes load fast: every distinct string is stored once,
+in one UTF-8 buffer split on NUL, and a list of strings is an array of positions in it; a list of numbers one array, a list of tuples one flat column plus offsets, a list
 of objects one column per attribute, a dict its key column and value column; mixed lists carry a
 type tag per item. It walks whatever attributes the object has, so a new index field needs no
 change here.
@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-FORMAT = "proscribe-safe-1"
+FORMAT = "proscribe-safe-2"
 _SEP = "\x00"
 _INT32 = (np.iinfo(np.int32).min, np.iinfo(np.int32).max)
 
@@ -37,6 +37,10 @@ class _Writer:
     def __init__(self, classes: dict[str, type]):
         self.arrays: list[np.ndarray] = []
         self.names = {cls: name for name, cls in classes.items()}
+        # one pool of distinct strings for the whole file: a string used in several places (a
+        # token in the vocabulary and in every form) is one object again after loading, as with
+        # pickle's memo, and each is decoded once
+        self.pool: dict[str, int] = {}
 
     def put(self, array: np.ndarray) -> int:
         if array.dtype.hasobject:
@@ -50,7 +54,7 @@ class _Writer:
             return {"t": "nd", "a": self.put(value)}
         if value is None or isinstance(value, (bool, int, float, str)):
             return {"t": "v", "v": value}
-        if isinstance(value, (list, tuple, frozenset)):
+        if isinstance(value, (list, tuple, set, frozenset)):
             return {"t": "seq", "k": type(value).__name__, "c": self.column(list(value))}
         if isinstance(value, dict):
             return {"t": "map", "k": self.column(list(value)), "v": self.column(list(value.values()))}
@@ -68,10 +72,9 @@ class _Writer:
             return self._mixed(items, kinds)
         kind = kinds.pop()
         if kind is str:
-            text = _SEP.join(items)
-            if text.count(_SEP) != len(items) - 1:  # a NUL inside a string: spelled out instead
-                return {"c": "json", "v": items}
-            return {"c": "str", "a": self.put(np.frombuffer(text.encode("utf-8", "surrogatepass"), np.uint8))}
+            pool = self.pool
+            codes = [pool.setdefault(item, len(pool)) for item in items]
+            return {"c": "sref", "a": self.put(np.asarray(codes, dtype=np.int32))}
         if kind is bool:
             return {"c": "num", "a": self.put(np.asarray(items, dtype=np.bool_))}
         if kind is int:
@@ -86,7 +89,7 @@ class _Writer:
             return {"c": "num", "a": self.put(np.asarray(items, dtype=np.float64))}
         if kind is type(None):
             return {"c": "none", "n": len(items)}
-        if kind in (tuple, list, frozenset):
+        if kind in (tuple, list, set, frozenset):
             offsets = np.zeros(len(items) + 1, dtype=np.int64)
             np.cumsum([len(item) for item in items], out=offsets[1:])
             flat = [element for item in items for element in item]
@@ -109,6 +112,13 @@ class _Writer:
             }
         raise TypeError(f"cannot store a list of {kind.__name__} safely")
 
+    def pool_column(self) -> dict[str, Any]:
+        items = list(self.pool)
+        text = _SEP.join(items)
+        if text.count(_SEP) != len(items) - 1:  # a NUL inside a string: spelled out instead
+            return {"c": "json", "v": items}
+        return {"c": "str", "a": self.put(np.frombuffer(text.encode("utf-8", "surrogatepass"), np.uint8))}
+
     def _mixed(self, items: list[Any], kinds: set[type]) -> dict[str, Any]:
         order = sorted(kinds, key=lambda k: k.__name__)
         position = {kind: i for i, kind in enumerate(order)}
@@ -127,6 +137,7 @@ class _Reader:
     def __init__(self, arrays: Callable[[int], np.ndarray], classes: dict[str, type]):
         self.array = arrays
         self.classes = classes
+        self.pool = np.empty(0, dtype=object)  # in memory only: references to the decoded strings
 
     def _class(self, name: Any) -> type:
         cls = self.classes.get(name) if isinstance(name, str) else None
@@ -155,6 +166,8 @@ class _Reader:
         tag = node.get("c")
         if tag == "empty":
             return []
+        if tag == "sref":
+            return self.pool[self.array(node["a"])].tolist()
         if tag == "str":
             return bytes(self.array(node["a"])).decode("utf-8", "surrogatepass").split(_SEP)
         if tag == "num":
@@ -173,6 +186,8 @@ class _Reader:
                 return [flat[a:b] for a, b in zip(offsets, offsets[1:])]
             if kind == "frozenset":
                 return [frozenset(flat[a:b]) for a, b in zip(offsets, offsets[1:])]
+            if kind == "set":
+                return [set(flat[a:b]) for a, b in zip(offsets, offsets[1:])]
             raise UnsafeFormatError(f"unknown sequence kind {kind!r}")
         if tag == "dicts":
             keys, values = self.column(node["k"]), self.column(node["v"])
@@ -196,7 +211,7 @@ class _Reader:
         raise UnsafeFormatError(f"unknown column tag {tag!r}")
 
 
-_SEQ = {"tuple": tuple, "frozenset": frozenset}
+_SEQ = {"tuple": tuple, "frozenset": frozenset, "set": set}
 
 
 def _build(cls: type, fields: dict[str, Any]) -> Any:
@@ -214,7 +229,10 @@ def dumps(obj: Any, classes: dict[str, type]) -> bytes:
     """``obj`` as the bytes of a safe-format file (TypeError for anything it cannot store)."""
     writer = _Writer(classes)
     root = writer.value(obj)
-    meta = json.dumps({"format": FORMAT, "root": root}, ensure_ascii=True, allow_nan=True).encode("ascii")
+    pool = writer.pool_column()
+    meta = json.dumps(
+        {"format": FORMAT, "pool": pool, "root": root}, ensure_ascii=True, allow_nan=True
+    ).encode("ascii")
     arrays = {f"a{i}": array for i, array in enumerate(writer.arrays)}
     arrays["meta"] = np.frombuffer(meta, dtype=np.uint8)
     buffer = io.BytesIO()
@@ -243,7 +261,11 @@ def loads(data: bytes, classes: dict[str, type]) -> Any:
             return archive[f"a{int(i)}"]
 
         try:
-            return _Reader(array, classes).value(meta["root"])
+            reader = _Reader(array, classes)
+            strings = reader.column(meta["pool"])
+            reader.pool = np.empty(len(strings), dtype=object)
+            reader.pool[:] = strings
+            return reader.value(meta["root"])
         except UnsafeFormatError:
             raise
         except (KeyError, TypeError, ValueError, IndexError, StopIteration) as exc:
