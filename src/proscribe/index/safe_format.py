@@ -262,7 +262,7 @@ def loads(data: bytes, classes: dict[str, type]) -> Any:
 
         try:
             reader = _Reader(array, classes)
-            strings = reader.column(meta["pool"])
+            strings = reader.column(meta.get("pool") or {"c": "empty"})
             reader.pool = np.empty(len(strings), dtype=object)
             reader.pool[:] = strings
             return reader.value(meta["root"])
