@@ -515,7 +515,13 @@ def _compat_letter(ch: str) -> bool:
 _SPACED_RUN = re.compile(
     r"(?<![^\W_])[^\W_](?P<sep>[ \t]{1,3}|[^\w\s]{1,2}[ \t]?|_{1,2})[^\W_](?:(?P=sep)[^\W_])+(?![^\W_])"
 )
-_SYMBOL_IN_WORD = re.compile(r"(?<=[^\W\d_])[-_|*/\\·•~+=#^:;!]+(?=[^\W\d_])")
+# Between two Latin letters only: names in other scripts are screened with in-word hyphens
+# removed by the matcher, and rejoining them here would romanise thousands of list names twice.
+_SYMBOL_IN_WORD = re.compile(r"(?<=[A-Za-z\u00c0-\u024f])[-_|*/\\·•~+=#^:;!]+(?=[A-Za-z\u00c0-\u024f])")
+_WORD_BEFORE = re.compile(r"[^\W\d_]+$")
+_PARTICLES = frozenset(
+    "al el ul il ad ar as at az an ash ath adh ed es et ez abu abou abd abdul abdel bin ben ibn bint bani um umm".split()
+)
 _DIGIT_NEXT_TO_LETTER = re.compile(r"[^\W\d_][\d@$]|[\d@$][^\W\d_]")
 _ALNUM_TOKEN = re.compile(r"[\w@$]+")
 _DIGIT_LETTERS = str.maketrans(
@@ -548,7 +554,20 @@ def _spell_out(text: str, undone: list[str]) -> str:
 
 
 def _unsplit(text: str) -> str:
-    return _SYMBOL_IN_WORD.sub("", text)
+    """Symbols inside words removed (``MA-HAN`` -> ``MAHAN``), except the hyphen after an Arabic
+    article or kinship particle (``al-Qaida``, ``Abu-Bakr``): that spelling is the usual one,
+    written apart as often as together, and the matcher screens every query with its in-word
+    hyphens removed as well; rejoining it would only double the forms of thousands of list names."""
+
+    def join(m: re.Match) -> str:
+        if m.group() == "-":
+            start = m.start()
+            word = _WORD_BEFORE.search(text, 0, start)
+            if word is not None and word.group().lower() in _PARTICLES:
+                return m.group()
+        return ""
+
+    return _SYMBOL_IN_WORD.sub(join, text)
 
 
 def _digit_word(token: str, table: dict[int, str]) -> str:
