@@ -270,7 +270,11 @@ def screen_cmd(
     input_path: Path = typer.Argument(..., help="Queries: JSON lines (FtM-style) or CSV with a header row."),
     output: Path = typer.Option(..., "--output", "-o", help="Where to write one result line per query."),
     datasets: str | None = typer.Option(None, help="Comma-separated datasets to screen against (default all)."),
-    threshold: float | None = typer.Option(None, help="Review threshold (default from matching.toml)."),
+    threshold: float | None = typer.Option(
+        None,
+        help="List only results at or above this score (the top and every blocking result always show). "
+        "The decision and the screening record always use the configured thresholds.",
+    ),
     output_format: str = typer.Option("jsonl", "--format", help="Output format: jsonl or csv."),
     input_format: str | None = typer.Option(None, "--input-format", help="jsonl or csv (default: by extension)."),
     workers: int = typer.Option(1, "--workers", "-w", help="Processes to screen with (0 = all cores)."),
@@ -281,6 +285,7 @@ def screen_cmd(
     import os
 
     from proscribe.batch import count_records, screen_file, to_csv_rows
+    from proscribe.screen import list_results
 
     if not input_path.exists():
         fail(f"{input_path}: file not found")
@@ -296,7 +301,9 @@ def screen_cmd(
     workers = workers or os.cpu_count() or 1
     if regime.lower() not in ("ofac", "eu", "uk"):
         fail(f"unknown regime {regime!r}; use ofac, eu or uk")
-    kwargs = {"datasets": datasets.split(",") if datasets else None, "threshold": threshold, "regime": regime.lower()}
+    # The caller's threshold is applied after the screening record is kept: it filters listed
+    # results only, never the decision or what the record holds.
+    kwargs = {"datasets": datasets.split(",") if datasets else None, "regime": regime.lower()}
     total = count_records(input_path, input_format)
     counts = {"block": 0, "review": 0, "clear": 0, "error": 0}
     pending_audit: list[tuple[str, str, dict]] = []
@@ -310,6 +317,7 @@ def screen_cmd(
             pending_audit.append(("screening", actor, _screening_record(result, input_path)))
             if len(pending_audit) >= 1000:
                 _flush_audit(pending_audit)
+            result = list_results(result, threshold)
             if output_format == "jsonl":
                 out.write(json.dumps(result, ensure_ascii=False) + "\n")
             else:
@@ -321,6 +329,10 @@ def screen_cmd(
     _flush_audit(pending_audit)
     err.print(f"screened {total} queries: {counts['block']} block, {counts['review']} review, "
               f"{counts['clear']} clear, {counts['error']} error(s) -> {output}")
+    if counts["error"]:
+        # every line is written; the run still failed for these queries (a caller must not read
+        # "exit 0" as "everyone screened")
+        fail(f"{counts['error']} of {total} queries could not be screened (error lines in {output})", code=2)
 
 
 def _actor() -> str:

@@ -22,10 +22,12 @@ from typing import Any
 from proscribe import settings
 from proscribe.index.compiled import KIND_LABEL, CompiledIndex, EntityRecord, build_index
 from proscribe.match.config import MatchConfig, load_config
-from proscribe.match.engine import Matcher, NameHit
+from proscribe.match.engine import Matcher, NameHit, window_count
 from proscribe.model import SCHEMATA
+from proscribe.text import names as name_text
 from proscribe.text.identifiers import normalise_country, normalise_identifier
 from proscribe.text.names import clean
+from proscribe.text.render import MAX_RENDER_CHARS
 
 ENGINE_VERSION = "1.0"
 
@@ -55,10 +57,28 @@ KNOWN_PROPERTIES = frozenset(
 )
 MAX_VALUES = 50
 MAX_VALUE_CHARS = 1000
+NAME_PROPERTIES = ("name", "alias", "weakAlias", "previousName")
 
 
 class QueryError(ValueError):
     """A query that cannot be screened; the message says what and where."""
+
+
+def _check_name_length(raw: str, name: str, schema: str, prop: str, position: str) -> None:
+    """Refuse a name too long to screen in the bounded number of windows (never cut it)."""
+    if len(raw) > MAX_RENDER_CHARS:
+        raise QueryError(
+            f"{position}: property {prop!r}: the name is too long to screen ({len(raw):,} characters; "
+            f"at most {MAX_RENDER_CHARS:,}); send its parts as separate names"
+        )
+    cfg = load_config()
+    words, windows = window_count(name, schema, cfg)
+    if windows > cfg.max_windows:
+        most = cfg.window_tokens + (cfg.max_windows - 1) * cfg.window_step
+        raise QueryError(
+            f"{position}: property {prop!r}: the name is too long to screen ({words} words or tokens; "
+            f"at most about {most}); send its parts as separate names"
+        )
 
 
 @dataclass
@@ -71,6 +91,7 @@ class Query:
     identifiers: list[tuple[str, str, str]]  # (property, type, value)
     gender: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+    raw_names: dict[str, str] = field(default_factory=dict)  # screened name -> the name as received
 
 
 def parse_query(data: Any, position: str = "query") -> Query:
@@ -89,6 +110,7 @@ def parse_query(data: Any, position: str = "query") -> Query:
     if not isinstance(props, dict):
         raise QueryError(f"{position}: 'properties' must be an object of lists")
     clean_props: dict[str, list[str]] = {}
+    raw_names: dict[str, str] = {}  # each screened name as received (its disguises are named)
     for key, values in props.items():
         if key not in KNOWN_PROPERTIES:
             raise QueryError(f"{position}: unknown property {key!r}")
@@ -100,10 +122,15 @@ def parse_query(data: Any, position: str = "query") -> Query:
             raise QueryError(f"{position}: property {key!r} has {len(values)} values (at most {MAX_VALUES})")
         cleaned = []
         for value in values:
-            text = clean(str(value)) if key in ("name", "alias", "weakAlias", "previousName") else str(value).strip()
-            if len(str(value)) > MAX_VALUE_CHARS and key not in ("name", "alias", "address", "notes"):
+            is_name = key in NAME_PROPERTIES
+            text = clean(str(value)) if is_name else str(value).strip()
+            if len(str(value)) > MAX_VALUE_CHARS and key not in (*NAME_PROPERTIES, "address", "notes"):
                 raise QueryError(f"{position}: property {key!r} value longer than {MAX_VALUE_CHARS} characters")
-            if text:
+            if is_name and text:
+                _check_name_length(str(value), text, schema, key, position)
+                cleaned.append(text)  # never cut: a long name is screened in windows
+                raw_names.setdefault(text, str(value))
+            elif text:
                 cleaned.append(text[:MAX_VALUE_CHARS])
         clean_props[key] = cleaned
     names = clean_props.get("name", []) + clean_props.get("alias", []) + clean_props.get("previousName", [])
@@ -126,7 +153,10 @@ def parse_query(data: Any, position: str = "query") -> Query:
                 countries.add(code)
     genders = {g.lower() for g in clean_props.get("gender", []) if g.lower() in ("male", "female")}
     gender = genders.pop() if len(genders) == 1 else None
-    return Query(str(qid), schema, names, clean_props.get("birthDate", []), countries, identifiers, gender=gender, raw=data)
+    return Query(
+        str(qid), schema, names, clean_props.get("birthDate", []), countries, identifiers, gender=gender,
+        raw=data, raw_names=raw_names,
+    )
 
 
 # -- index lifecycle --------------------------------------------------------------------------------
@@ -332,10 +362,15 @@ def screen(
 
     ``regime`` (ofac by default, eu, uk) selects which ownership-and-control results take part:
     entities blocked through ownership under that regime appear with dataset ``derived_ownership``.
+
+    ``threshold`` never changes the decision: it is decided with the configured thresholds, and
+    the caller's threshold then only filters which weaker results are listed
+    (:func:`list_results`). Entry points that keep a screening record screen without it and
+    record the full outcome before filtering.
     """
     q = query if isinstance(query, Query) else parse_query(query)
     index = index or get_index()
-    cfg = (config or load_config()).with_threshold(threshold)
+    cfg = config or load_config()
     limit = limit or cfg.limit
     matcher = _matcher(index, cfg)
     wanted = set(datasets) if datasets else None
@@ -350,10 +385,14 @@ def screen(
 
 
     candidates: dict[int, _Candidate] = {}
-    for entity_idx, hit in matcher.match_names(q.names, q.schema, allowed).items():
-        candidates[entity_idx] = _Candidate(entity_idx, name=hit)
-
     warnings: list[str] = []
+    for name in q.names:
+        words, windows = window_count(name, q.schema, cfg)
+        if windows:
+            warnings.append(
+                f"name has {words} words: screened whole and in {windows} overlapping windows of "
+                f"{cfg.window_tokens} words"
+            )
     for prop, kind, value in q.identifiers:
         country = next(iter(q.countries)) if len(q.countries) == 1 else None
         for norm in normalise_identifier(kind, value, country):
@@ -376,9 +415,15 @@ def screen(
         warnings.extend(_shape_warnings(prop, kind, value))
     warnings = list(dict.fromkeys(warnings))
 
+    # Names after identifiers: a name form that cannot reach the floor is not scored, except for
+    # an entry an identifier found (its explanation keeps whatever name evidence there is).
+    floor = cfg.review - cfg.birth_date_exact_bonus - cfg.country_match_bonus - cfg.weak_bonus
+    found_by_id = set(candidates)
+    for entity_idx, hit in matcher.match_names(q.names, q.schema, allowed, floor, found_by_id).items():
+        candidates.setdefault(entity_idx, _Candidate(entity_idx)).name = hit
+
     # strong identifiers decide alone only when unique within their dataset
     results = []
-    floor = cfg.review - cfg.birth_date_exact_bonus - cfg.country_match_bonus - cfg.weak_bonus
     for cand in candidates.values():
         if not cand.id_hits and (cand.name is None or cand.name.score < floor):
             continue  # cannot reach the review threshold: no result to explain
@@ -396,7 +441,30 @@ def screen(
     out = {"id": q.id, "decision": decision, "results": results}
     if warnings:
         out["warnings"] = warnings
-    return out
+    return list_results(out, threshold)
+
+
+def list_results(out: dict[str, Any], threshold: float | None) -> dict[str, Any]:
+    """A screening outcome as listed for a caller who gave its own ``threshold``.
+
+    The decision is the configured one and stays as it is. The threshold filters only results
+    that do not make the decision: the top result (the one that decides, with any tie) and
+    every blocking result are always listed, whatever the threshold; other results below it are
+    left out and
+    counted under ``not_listed``. A threshold below the configured review threshold lists
+    nothing more: results below review are not reported at all.
+    """
+    if threshold is None or not out.get("results"):
+        return out
+    results = out["results"]
+    top = results[0]["score"]
+    listed = [r for r in results if r["match"] or r["score"] >= min(threshold, top)]
+    if len(listed) == len(results):
+        return out
+    shown = dict(out)
+    shown["results"] = listed
+    shown["not_listed"] = {"threshold": threshold, "results": len(results) - len(listed)}
+    return shown
 
 
 def _result(cand: _Candidate, record: EntityRecord, q: Query, index: CompiledIndex, cfg: MatchConfig,
@@ -419,8 +487,21 @@ def _result(cand: _Candidate, record: EntityRecord, q: Query, index: CompiledInd
             "list_name_coverage": round(cand.name.coverage_list, 3),
             "score": round(name_score, 3),
         }
+        if cand.name.derived:
+            explanation["name"]["query_form"] = cand.name.query_form
+            explanation["name"]["query_form_derived"] = cand.name.derived
+        undone = name_text.disguises(q.raw_names.get(cand.name.query_name, cand.name.query_name))
+        if undone:
+            explanation["name"]["disguises_undone"] = list(undone)
     adjustments = []
     score = name_score
+    mismatch = cand.name.schema_mismatch if cand.name and name_score > 0 else None
+    if mismatch:
+        # a declared type may lower a score, never remove a candidate (see the end of this function)
+        delta = -cfg.schema_mismatch_penalty
+        adjustments.append({"feature": "schema", "delta": delta,
+                            "detail": f"declared a {q.schema}, matches a listed {mismatch}"})
+        score += delta
     if cand.name and name_score > 0:
         delta, why = _date_evidence(q.birth_dates, record.birth_dates, cfg)
         if why:
@@ -456,6 +537,10 @@ def _result(cand: _Candidate, record: EntityRecord, q: Query, index: CompiledInd
                                     "detail": f"identifier {cand.id_hits[0]['key']} matches without a name match: review"})
                 score = cfg.weak_alone_score
     score = max(0.0, min(1.0, score))
+    if mismatch and not any(h["strong"] for h in cand.id_hits):
+        if name_score >= cfg.block:
+            score = max(score, cfg.review)  # a strong name match of another schema: a person must look
+        score = min(score, cfg.block - 0.01)  # ... and never blocks on its name alone
     if cand.name and int(index.form_kind[cand.name.form]) == 3 and not any(h["strong"] for h in cand.id_hits):
         score = min(score, cfg.block - 0.01)  # a weak alias alone can alert, never block
     if record.derived is not None:

@@ -44,7 +44,7 @@ from proscribe.api import auth, models
 from proscribe.api.config import ServiceSettings
 from proscribe.api.records import RecordWriteError, RecordWriter, load_screening, make_row, new_id, now_iso
 from proscribe.index.compiled import CompiledIndex
-from proscribe.screen import ENGINE_VERSION, QueryError, parse_query, screen
+from proscribe.screen import ENGINE_VERSION, QueryError, list_results, parse_query, screen
 from proscribe.store.db import connect
 
 log = logging.getLogger("proscribe.api")
@@ -696,7 +696,12 @@ def create_app(config: ServiceSettings | None = None) -> FastAPI:
             None, description="Only these datasets (repeat or comma-separate)."
         ),
         threshold: float | None = Query(
-            None, gt=0, le=1, description="Review threshold (default matching.toml)."
+            None,
+            gt=0,
+            le=1,
+            description="List only results at or above this score (the top result and every blocking "
+            "result are always listed); the decision and the screening record always use the configured "
+            "thresholds",
         ),
         limit: int | None = Query(None, ge=1, le=100, description="Results per query (default 10)."),
         who: auth.KeyInfo | None = Depends(principal),
@@ -722,7 +727,8 @@ def create_app(config: ServiceSettings | None = None) -> FastAPI:
             None,
             ge=0,
             le=1,
-            description="Score at which a result is a match (default: proscribe's block threshold)",
+            description="Lowest score listed (the top result and every blocking result are always listed); "
+            "`match` and the screening record always use proscribe's configured block threshold",
         ),
         cutoff: float | None = Query(None, ge=0, le=1, deprecated=True, description="Lowest score returned"),
         algorithm: str = Query(
@@ -765,7 +771,9 @@ def create_app(config: ServiceSettings | None = None) -> FastAPI:
                 parsed[name] = (raw, parse_query(raw, f"queries.{name}"))
             except QueryError as exc:
                 raise HTTPException(400, f"Cannot parse example entity: {exc}") from None
-        # as yente: results below the cutoff (default: the threshold) are not returned at all
+        # As yente, results below the cutoff (default: the threshold) are not listed; unlike
+        # yente, neither changes `match` or the decision: both stay the configured ones, and the
+        # top result and every blocking result are listed whatever the cutoff (list_results).
         review = cutoff if cutoff is not None else threshold
         if threshold is not None and review is not None:
             review = min(review, threshold)
@@ -776,40 +784,32 @@ def create_app(config: ServiceSettings | None = None) -> FastAPI:
         def run() -> dict[str, dict]:
             out = {}
             for name, (_, q) in parsed.items():
-                result = (
+                full = (
                     screen(
                         q,
                         datasets=wanted,
-                        threshold=review or None,
                         limit=limit + len(excluded_ids) + 20 if excluded_ids or excluded_schemata else limit,
                         index=index,
                     )
                     if wanted
                     else {"id": q.id, "decision": "clear", "results": []}
                 )
+                result = list_results(full, review or None)
                 result["results"] = [
                     r
                     for r in result["results"]
                     if r["id"] not in excluded_ids and r["schema"] not in excluded_schemata
                 ][:limit]
-                out[name] = result
+                out[name] = (full, result)  # the record keeps the full outcome, the answer lists
             return out
 
         results = run() if len(parsed) <= 4 else await run_in_threadpool(run)
         snapshot_ids = _snapshot_ids(index, wanted)
         created = now_iso()
         rows, responses = [], {}
-        for name, result in results.items():
+        for name, (full, result) in results.items():
             raw, _ = parsed[name]
             record_id = new_id()
-            if threshold is not None:
-                for r in result["results"]:
-                    r["match"] = r["score"] >= threshold
-            decision = (
-                "block"
-                if any(r["match"] for r in result["results"])
-                else ("review" if result["results"] else "clear")
-            )
             rows.append(
                 make_row(
                     record_id=record_id,
@@ -817,8 +817,8 @@ def create_app(config: ServiceSettings | None = None) -> FastAPI:
                     created_at=created,
                     query={"client_id": name, **raw},
                     snapshot_ids=snapshot_ids,
-                    results=result["results"],
-                    decision=decision,
+                    results=full["results"],
+                    decision=full["decision"],
                     engine_version=ENGINE,
                 )
             )
@@ -1163,7 +1163,9 @@ async def screen_core(
         raise HTTPException(400, "; ".join(problems[:10]) + more)
 
     def run() -> list[dict]:
-        return [screen(q, datasets=wanted, threshold=threshold, limit=limit, index=index) for _, q in parsed]
+        # screened with the configured thresholds only: the record keeps the full outcome, and
+        # the caller's threshold filters what the answer lists (list_results)
+        return [screen(q, datasets=wanted, limit=limit, index=index) for _, q in parsed]
 
     outcomes = run() if len(parsed) <= 4 else await run_in_threadpool(run)
     snapshot_ids = _snapshot_ids(index, wanted)
@@ -1188,12 +1190,14 @@ async def screen_core(
     if batch:
         return json_response(
             {
-                "responses": [_outcome(o) for o in outcomes],
+                "responses": [_outcome(list_results(o, threshold)) for o in outcomes],
                 "snapshots": snapshot_ids,
                 "engine_version": ENGINE,
             }
         )
-    return json_response({**_outcome(outcomes[0]), "snapshots": snapshot_ids, "engine_version": ENGINE})
+    return json_response(
+        {**_outcome(list_results(outcomes[0], threshold)), "snapshots": snapshot_ids, "engine_version": ENGINE}
+    )
 
 
 # -- helpers ----------------------------------------------------------------------------------------

@@ -30,23 +30,33 @@ class MatchConfig:
     previous_name_factor: float
     min_list_evidence: float
     candidates: int
+    extension_similarity: float
+    unknown_short_chars: int
+    unknown_short_weight: float
+    noise_weight: float
+    noise_words: frozenset[str]
+    segment_max_chars: int
+    segment_min_piece: int
+    segment_max_pieces: int
+    window_trigger_tokens: int
+    window_trigger_chars: int
+    window_tokens: int
+    window_step: int
+    max_windows: int
     birth_date_exact_bonus: float
     birth_year_match_bonus: float
     birth_date_mismatch_penalty: float
     country_match_bonus: float
     country_mismatch_penalty: float
     gender_mismatch_penalty: float
-    schema_mismatch: str
+    schema_mismatch_penalty: float
     strong_score: float
     weak_bonus: float
     weak_alone_score: float
 
-    def with_threshold(self, review: float | None) -> MatchConfig:
-        if review is None:
-            return self
-        from dataclasses import replace
-
-        return replace(self, review=review, block=max(self.block, review))
+    # There is deliberately no way to derive a configuration from a caller's threshold: the
+    # decision always uses the configured thresholds (a caller's threshold only filters which
+    # weaker results are listed, see :func:`proscribe.screen.list_results`).
 
 
 @lru_cache(maxsize=4)
@@ -56,4 +66,6 @@ def load_config(path: Path = CONFIG_PATH) -> MatchConfig:
     flat: dict = {}
     for section in raw.values():
         flat.update(section)
+    # hashable (the configuration keys the matcher cache); noise words in the token space
+    flat["noise_words"] = frozenset(str(word).lower() for word in flat.get("noise_words", ()))
     return MatchConfig(**flat)

@@ -19,6 +19,7 @@ Every number that enters a score is recorded in the explanation.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,6 +38,114 @@ COMMON_SHARE = 0.02
 #: Candidate sets up to this many postings are ranked in plain Python (faster than NumPy
 #: for small sizes).
 SMALL_SET = 600
+#: Endings that turn a name into another name, not into a longer spelling of the same word:
+#: "ivan" -> "ivanova", "ali" -> "alison" are no extension of the list token.
+NAME_ENDINGS = frozenset(
+    {
+        "ova",
+        "eva",
+        "ina",
+        "ovic",
+        "evic",
+        "vich",
+        "ovich",
+        "evich",
+        "ovna",
+        "evna",
+        "sky",
+        "ski",
+        "skiy",
+        "son",
+        "sen",
+        "sson",
+        "ian",
+        "yan",
+        "enko",
+        "chuk",
+        "zadeh",
+        "pour",
+        "oglu",
+        "ogly",
+        "ini",
+        "elli",
+        "etti",
+        "ano",
+        "ez",
+        "es",
+        "er",
+        "ers",
+        "man",
+        "mann",
+        "ov",
+        "ev",
+        "in",
+    }
+)
+#: A hyphen or dash between two letters ("MA-HAN"): the word may have been split to evade.
+_IN_WORD_HYPHEN_RE = re.compile(r"(?<=\w)[-\u2010-\u2015](?=\w)")
+#: Over-long words in a long name are cut into pieces of this many characters before windowing
+#: (they are still screened: each piece is a token of some window).
+WINDOW_WORD_CHARS = 36
+#: The schema whose name forms stand for each kind of party.
+KIND_SCHEMA = {"person": "Person", "entity": "Company"}
+
+
+def kind_of(schema: str) -> str:
+    """Persons and everything else: the two ways a name is put into forms (name_forms)."""
+    return "person" if schema == "Person" else "entity"
+
+
+def window_spans(n: int, size: int, step: int) -> list[tuple[int, int]]:
+    """Overlapping [start, end) spans of ``size`` over ``n`` items every ``step``; the last span
+    ends at ``n``, so the end of a long name is always inside a window."""
+    if n <= size:
+        return [(0, n)]
+    spans = [(start, start + size) for start in range(0, n - size + 1, step)]
+    if spans[-1][1] < n:
+        spans.append((n - size, n))
+    return spans
+
+
+def name_windows(name: str, cfg: MatchConfig) -> list[str]:
+    """The window texts of a name beyond the single-form limits (empty for an ordinary name).
+
+    A listed name buried in a long text (a remittance line, a list of owners) must be found: the
+    whole name is screened as one form and, beside it, every window of ``window_tokens`` words.
+    """
+    words = [word for word in name.split(" ") if word]  # a TAB inside a word is a break mark: kept
+    if len(words) <= cfg.window_trigger_tokens and len(name) <= cfg.window_trigger_chars:
+        return []
+    pieces: list[str] = []
+    for word in words:
+        while len(word) > WINDOW_WORD_CHARS:
+            pieces.append(word[:WINDOW_WORD_CHARS])
+            word = word[WINDOW_WORD_CHARS:]
+        if word:
+            pieces.append(word)
+    return [" ".join(pieces[a:b]) for a, b in window_spans(len(pieces), cfg.window_tokens, cfg.window_step)]
+
+
+def token_windows(form: NameForm, cfg: MatchConfig) -> list[NameForm]:
+    """Windows over the tokens of one over-long form (a long run of Han characters romanises to
+    one token per syllable without any space to window at)."""
+    if len(form.tokens) <= cfg.window_trigger_tokens:
+        return []
+    out = []
+    for a, b in window_spans(len(form.tokens), cfg.window_tokens, cfg.window_step):
+        tokens = form.tokens[a:b]
+        out.append(NameForm(tokens, tuple(LEGAL if t.startswith("lf_") else CORE for t in tokens)))
+    return out
+
+
+def window_count(name: str, schema: str, cfg: MatchConfig) -> tuple[int, int]:
+    """(words or tokens of the name, windows it is screened in); (n, 0) for an ordinary name."""
+    windows = name_windows(name, cfg)
+    if windows:
+        return len([word for word in name.split(" ") if word]), len(windows)
+    longest = max((len(f.tokens) for f in name_forms(name, schema)), default=0)
+    if longest > cfg.window_trigger_tokens:
+        return longest, len(window_spans(longest, cfg.window_tokens, cfg.window_step))
+    return longest, 0
 
 
 @dataclass
@@ -45,6 +154,11 @@ class QueryToken:
     role: int
     weight: float
     neighbours: dict[int, tuple[float, str]]  # vocab token id -> (similarity, how)
+    noise: bool = False  # a word that is never a name ("payment", "ref"): fetches no candidates
+    person_weight: float = -1.0  # the weight in a person's name, when it differs (see _query_weight)
+
+    def weight_for(self, person: bool) -> float:
+        return self.person_weight if person and self.person_weight >= 0 else self.weight
 
 
 @dataclass
@@ -53,10 +167,17 @@ class NameHit:
     form: int
     score: float
     query_name: str
-    alignment: list[tuple[str, str, float, str]] = field(default_factory=list)  # (query, list, similarity, how)
+    alignment: list[tuple[str, str, float, str]] = field(
+        default_factory=list
+    )  # (query, list, similarity, how)
     coverage_query: float = 0.0
     coverage_list: float = 0.0
     method: str = "tokens"
+    #: the listed schema when it is not one the declared schema can describe (penalised later)
+    schema_mismatch: str | None = None
+    #: the query form that scored, and how it was derived from the name ("" for a plain form)
+    query_form: str = ""
+    derived: str = ""
 
 
 def allowed_edits(length: int) -> int:
@@ -74,7 +195,9 @@ def token_similarity(a: str, b: str, cfg: MatchConfig) -> tuple[float, str]:
     """Similarity of two tokens and how it was found; 0.0 when they do not match at all.
 
     Exact 1.0; within the edit allowance for their length, 1 - edits / (length + 1.5); a query
-    token of 3+ letters that begins a longer list token (an abbreviation); the same consonant
+    token of 4+ letters that begins a longer list token (an abbreviation), or a list token of 3+
+    letters that begins a query token 3+ letters longer (the word extended: "air" ->
+    "airlines", but not "ivan" -> "ivanova"); the same consonant
     skeleton for tokens of 4+ letters sharing a first letter (or both starting with a vowel),
     within half their length in edits (Mohammed ~ Muhammad, Yusuf ~ Youssef).
     """
@@ -106,6 +229,15 @@ def token_similarity(a: str, b: str, cfg: MatchConfig) -> tuple[float, str]:
         and not _PATRONYMIC_RE.search(b)  # Ivan is not short for Ivanovich
     ):
         best, how = cfg.prefix_similarity, "abbreviation"
+    if (
+        len(b) >= 3
+        and len(a) >= len(b) + 3
+        and cfg.extension_similarity > best
+        and a.startswith(b)
+        and a[len(b) :] not in NAME_ENDINGS
+        and not _PATRONYMIC_RE.search(a)
+    ):
+        best, how = cfg.extension_similarity, "extension"  # "air" -> "airlines"
     if best < cfg.variant_similarity and are_variants(a, b):
         best, how = cfg.variant_similarity, "known variant"
     if best < cfg.skeleton_similarity and shortest >= 4 and spelling_key(a) == spelling_key(b):
@@ -127,6 +259,8 @@ class Matcher:
         self.cfg = cfg
         self.common_df = max(50, int(index.n_forms * COMMON_SHARE))
         self._neighbour_cache: dict[str, dict[int, tuple[float, str]]] = {}
+        self._segment_cache: dict[str, tuple[str, ...] | None] = {}
+        self._wanted_cache: dict[tuple[str, str], np.ndarray] = {}
 
     def cached_neighbours(self, token: str) -> dict[int, tuple[float, str]]:
         found = self._neighbour_cache.get(token)
@@ -159,6 +293,10 @@ class Matcher:
                 if vid is not None:
                     candidates.add(vid)
         candidates.update(index.prefixes.get(token, ()))
+        for end in range(3, len(token) - 2):  # list tokens this one extends ("air" < "airlines")
+            pid = index.vocab.get(token[:end])
+            if pid is not None:
+                candidates.add(pid)
         if len(token) >= 4:
             skeleton = scripts.consonant_skeleton(token)
             if len(skeleton) >= 3:
@@ -180,28 +318,163 @@ class Matcher:
 
     def query_tokens(self, form: NameForm) -> list[QueryToken]:
         out = []
+        noise_words = self.cfg.noise_words
         for token, role in zip(form.tokens, form.roles):
             neighbours = self.cached_neighbours(token)
-            out.append(QueryToken(token, role, self._query_weight(token, role, neighbours), neighbours))
+            noise = role != LEGAL and (token in noise_words or token.isdigit())
+            weight = self._query_weight(token, role, neighbours)
+            person_weight = self._query_weight(token, role, neighbours, person=True)
+            out.append(
+                QueryToken(
+                    token, role, weight, neighbours, noise, -1.0 if person_weight == weight else person_weight
+                )
+            )
+        if all(qt.noise or qt.role == LEGAL for qt in out):
+            for qt in out:  # nothing but noise words: they are the name after all
+                qt.noise = False
+        return out
+
+    # -- words run together --------------------------------------------------------------------
+    _SEGMENT_CACHE_SIZE = 100_000
+
+    def segment(self, token: str) -> tuple[str, ...] | None:
+        """``token`` split into vocabulary tokens that stand side by side in a list name
+        ("bankmelliiran" -> bank melli iran), or None.
+
+        Only a token that is not itself in the vocabulary, of letters only, is split; every two
+        neighbouring pieces must be adjacent words of some list name (the index's compound
+        keys), so an ordinary unknown name ("ingeborg") is not cut into short vocabulary tokens.
+        Dynamic programming over (piece start, piece end): fewest pieces first, ties to the
+        split with the longest pieces (sum of squared lengths).
+        """
+        cache = self._segment_cache
+        if token in cache:
+            return cache[token]
+        cfg, vocab, compounds = self.cfg, self.index.vocab, self.index.compounds
+        n, least = len(token), cfg.segment_min_piece
+        result = None
+        if 2 * least <= n <= cfg.segment_max_chars and token.isalpha() and token not in vocab:
+            # best[(start, end)]: (pieces, -sum of squares) covering token[:end], last piece [start:end]
+            best: dict[tuple[int, int], tuple[int, int]] = {}
+            back: dict[tuple[int, int], int] = {}
+            for end in range(least, n + 1):
+                for start in range(0, end - least + 1):
+                    if token[start:end] not in vocab:
+                        continue
+                    size = (end - start) ** 2
+                    if start == 0:
+                        if end < n:  # the whole token as one piece is no split
+                            best[(0, end)] = (1, -size)
+                        continue
+                    for before in range(0, start - least + 1):
+                        here = best.get((before, start))
+                        if here is None or token[before:end] not in compounds:
+                            continue
+                        option = (here[0] + 1, here[1] - size)
+                        if (start, end) not in best or option < best[(start, end)]:
+                            best[(start, end)], back[(start, end)] = option, before
+            finals = [(value, start) for (start, end), value in best.items() if end == n and start > 0]
+            if finals:
+                (pieces_count, _), start = min(finals)
+                if pieces_count <= cfg.segment_max_pieces:
+                    pieces, end = [], n
+                    while True:
+                        pieces.append(token[start:end])
+                        if start == 0:
+                            break
+                        start, end = back[(start, end)], start
+                    result = tuple(reversed(pieces))
+        if len(cache) >= self._SEGMENT_CACHE_SIZE:
+            cache.clear()
+        cache[token] = result
+        return result
+
+    def segmented(self, form: NameForm) -> NameForm | None:
+        """The form with every run-together token split (None when no token splits)."""
+        tokens: list[str] = []
+        roles: list[int] = []
+        changed = False
+        for token, role in zip(form.tokens, form.roles):
+            pieces = self.segment(token) if role != LEGAL else None
+            if pieces:
+                tokens.extend(pieces)
+                roles.extend([role] * len(pieces))
+                changed = True
+            else:
+                tokens.append(token)
+                roles.append(role)
+        return NameForm(tuple(tokens), tuple(roles)) if changed else None
+
+    # -- the forms a query name is screened in --------------------------------------------------
+    def query_variants(self, name: str, schema: str) -> list[tuple[str, NameForm, str]]:
+        """(kind, form, how derived) for every form one query name is screened in.
+
+        The declared schema's forms come first; a declared Person is also put in the forms of an
+        organisation (no comma reordering, legal forms tagged) and anything else in a person's
+        forms, because a declared type never removes a candidate: each list entry is scored with
+        the forms of its own kind. Beside the plain forms: the name with hyphens inside words
+        removed, its windows when it is long, and every form with run-together words split.
+        """
+        cfg = self.cfg
+        kinds = [(kind_of(schema), schema)]
+        if schema != "LegalEntity":
+            other = "entity" if kinds[0][0] == "person" else "person"
+            kinds.append((other, KIND_SCHEMA[other]))
+        texts: list[tuple[str, str]] = []
+        bases = [(name, "")]
+        joined = _IN_WORD_HYPHEN_RE.sub("", name)
+        if joined != name:
+            bases.append((joined, "hyphens inside words removed"))
+        windowed = False
+        for base, how in bases:
+            texts.append((base, how))
+            windows = name_windows(base, cfg)
+            windowed = windowed or bool(windows)
+            for number, text in enumerate(windows, start=1):
+                label = f"window {number} of {len(windows)}"
+                texts.append((text, f"{how}; {label}" if how else label))
+        out: list[tuple[str, NameForm, str]] = []
+        for kind, kind_schema in kinds:
+            for text, how in texts:
+                for form in name_forms(text, kind_schema):
+                    found = [(form, how)]
+                    if not windowed:
+                        windows = token_windows(form, cfg)
+                        found += [
+                            (w, f"token window {n} of {len(windows)}") for n, w in enumerate(windows, start=1)
+                        ]
+                    for item, item_how in found:
+                        out.append((kind, item, item_how))
+                        split = self.segmented(item)
+                        if split is not None:
+                            label = "run-together words split"
+                            out.append((kind, split, f"{item_how}; {label}" if item_how else label))
         return out
 
     # -- candidates --------------------------------------------------------------------------
-    def candidates(self, qtokens: list[QueryToken], joined_keys: list[str]) -> list[int]:
+    def candidates(
+        self, qtokens: list[QueryToken], joined_keys: list[str], pair_keys: list[str] = (), only=None
+    ) -> list[int]:
         """The forms worth scoring: those sharing the most query weight relative to their own.
 
         Each query token counts once per form (its best neighbour in that form), so a form does
         not rise by matching several spellings of one query token. Very common tokens only add
-        to forms found otherwise, or, when nothing else is found, are intersected.
+        to forms found otherwise, or, when nothing else is found, are intersected. Noise words
+        fetch nothing. Two adjacent query tokens that together are a list token ("ma han" ->
+        "mahan") fetch that token's forms. ``only`` (a boolean per form) keeps the ranking to
+        the forms that can be scored with this query form (see :meth:`_wanted_forms`).
         """
         index = self.index
         per_token: list[tuple[list[np.ndarray], list[float]]] = []
         common: list[tuple[np.ndarray, float]] = []
         for qt in qtokens:
-            if qt.role == LEGAL or len(qt.text) == 1:
+            if qt.role == LEGAL or len(qt.text) == 1 or qt.noise:
                 continue
             ids_list: list[np.ndarray] = []
             values: list[float] = []
-            for tid, (sim, _) in qt.neighbours.items():
+            for tid, (sim, how) in qt.neighbours.items():
+                if how == "extension":
+                    continue  # scores, never fetches: "airlines" would fetch every "air..." word
                 postings = index.postings(tid)
                 value = sim * index.weights[tid]
                 if len(postings) > self.common_df:
@@ -215,8 +488,14 @@ class Matcher:
             postings = index.compound_postings(key)
             if postings is not None and len(postings) <= self.common_df:
                 per_token.append(([postings], [index.max_weight]))
+        for key in pair_keys:
+            tid = index.vocab.get(key)
+            if tid is not None and index.postings_count(tid) <= self.common_df:
+                per_token.append(([index.postings(tid)], [index.weights[tid]]))
         initials = [qt.text for qt in qtokens if len(qt.text) == 1 and "a" <= qt.text <= "z"]
         keep = self.cfg.candidates * (2 if initials else 1)
+        if only is not None:
+            keep //= 2  # entries of another schema count only when strong: fewer candidates do
         if not per_token:
             if not common:
                 return []
@@ -227,13 +506,31 @@ class Matcher:
                 narrowed = np.intersect1d(base, postings, assume_unique=True)
                 if len(narrowed):
                     base = narrowed
+            if only is not None:
+                base = base[only[base]]
             return base[: self.cfg.candidates * 4].tolist()
         mask = 0
         for letter in initials:
             mask |= 1 << (ord(letter) - 97)
-        return self._rank(per_token, common, mask, keep)
+        return self._rank(per_token, common, mask, keep, only)
 
-    def _rank(self, per_token, common, mask: int, keep: int) -> list[int]:
+    def _wanted_forms(self, schema: str, kind: str) -> np.ndarray:
+        """Per form: is its entry of ``kind`` and of a schema ``schema`` cannot describe (the
+        entries a query form of the other kind is there to score)."""
+        key = (schema, kind)
+        found = self._wanted_cache.get(key)
+        if found is None:
+            compatible = COMPATIBLE_SCHEMATA.get(schema, COMPATIBLE_SCHEMATA["LegalEntity"])
+            per_entity = np.asarray(
+                [kind_of(e.schema) == kind and e.schema not in compatible for e in self.index.entities],
+                dtype=bool,
+            )
+            found = self._wanted_cache[key] = per_entity[
+                np.asarray(self.index.form_entity_ids, dtype=np.int64)
+            ]
+        return found
+
+    def _rank(self, per_token, common, mask: int, keep: int, only=None) -> list[int]:
         index = self.index
         chunks: list[tuple[np.ndarray, np.ndarray]] = []
         for ids_list, values in per_token:
@@ -252,6 +549,11 @@ class Matcher:
             weights = np.concatenate([c[1] for c in chunks])
             unique, inverse = np.unique(ids, return_inverse=True)
             scores = np.bincount(inverse, weights=weights)
+        if only is not None:
+            wanted = only[unique]
+            unique, scores = unique[wanted], scores[wanted]
+            if not len(unique):
+                return []
         for postings, value in common:
             hit = np.isin(unique, postings, assume_unique=True)
             scores[hit] += value
@@ -268,11 +570,23 @@ class Matcher:
         return unique.tolist()
 
     # -- scoring -----------------------------------------------------------------------------
-    def score_form(self, qtokens: list[QueryToken], query_joined: str, form_idx: int, hits=None, qlists=None):
+    def score_form(
+        self,
+        qtokens: list[QueryToken],
+        query_joined: str,
+        form_idx: int,
+        hits=None,
+        qlists=None,
+        person=False,
+        span=False,
+    ):
         """Score one candidate list form against the query (tokens already resolved).
 
         ``hits`` maps a vocabulary token id to the query tokens it is near: built once per query
         form by :meth:`token_hits`, it makes pairing O(list tokens) instead of O(query x list).
+        For a listed person (``person``) a longer query token is no extension of a list token:
+        "Jin" -> "Jinping", "zhi" -> "zhiqiang" are other names. ``span``: the query is a window of
+        a long text, judged on the stretch the list name covers (see :meth:`align`).
         """
         index = self.index
         ftokens = index.form_tokens[form_idx]
@@ -285,19 +599,67 @@ class Matcher:
             found = hits.get(tid)
             if found:
                 for sim, i, how in found:
+                    if person and how == "extension":
+                        continue
                     pairs.append((sim, i, j, how))
         qtexts, qweights, qroles, has_initials = qlists or self.query_lists(qtokens)
         if has_initials or index.form_has_initial[form_idx]:
             self._initial_pairs(qtexts, ftexts, froles, pairs)
         return self.align(
-            qtexts, qweights, qroles, query_joined,
-            ftexts, index.form_weights[form_idx], froles, index.form_joined[form_idx], pairs,
+            qtexts,
+            qweights,
+            qroles,
+            query_joined,
+            ftexts,
+            index.form_weights[form_idx],
+            froles,
+            index.form_joined[form_idx],
+            pairs,
+            span,  # a window of a long text
         )
+
+    def _may_reach(self, best_sim, query_joined: str, has_initials: bool, form_idx: int, need: float) -> bool:
+        """Can this list form score ``need`` or more? An upper bound of its list coverage (the
+        score never exceeds it), cheap beside a full alignment: every list token near a query
+        token counts as matched at its best similarity, a token written inside the query's
+        joined letters as matched in full, a missing middle name at its smallest cost. Forms
+        with initials or within reach of the whole-name comparison are always scored."""
+        index, cfg = self.index, self.cfg
+        if has_initials or index.form_has_initial[form_idx]:
+            return True
+        form_joined = index.form_joined[form_idx]
+        if (
+            abs(len(query_joined) - len(form_joined)) <= 3
+            and fuzz_ratio(query_joined, form_joined, score_cutoff=100 * cfg.joined_min_ratio) > 0
+        ):
+            return True
+        shares = (1.0, cfg.unmatched_middle_share, cfg.unmatched_legal_share)
+        matched = total = 0.0
+        for tid, text, weight, role in zip(
+            index.form_tokens[form_idx],
+            index.form_texts[form_idx],
+            index.form_weights[form_idx],
+            index.form_roles[form_idx],
+        ):
+            if len(text) >= 2 and text in query_joined:  # it may pair in full through a joined word
+                matched += weight
+                total += weight
+            elif sim := best_sim.get(tid):
+                matched += sim * weight
+                total += weight
+            else:
+                total += weight * shares[role]
+        return total > 0 and matched / total >= need
 
     @staticmethod
     def query_lists(qtokens: list[QueryToken]):
         texts = [qt.text for qt in qtokens]
-        return texts, [qt.weight for qt in qtokens], [qt.role for qt in qtokens], any(len(t) == 1 for t in texts)
+        return (
+            texts,
+            [qt.weight for qt in qtokens],
+            [qt.role for qt in qtokens],
+            any(len(t) == 1 for t in texts),
+        )
 
     @staticmethod
     def token_hits(qtokens: list[QueryToken]) -> dict[int, list[tuple[float, int, str]]]:
@@ -321,7 +683,19 @@ class Matcher:
                     if len(qtext) > 1 and qtext[0] == ftext:
                         pairs.append((sim, i, j, "initial"))
 
-    def align(self, qtexts, qweights, qroles, query_joined, ftexts, fweights, froles, form_joined, pairs):
+    def align(
+        self,
+        qtexts,
+        qweights,
+        qroles,
+        query_joined,
+        ftexts,
+        fweights,
+        froles,
+        form_joined,
+        pairs,
+        window=False,
+    ):
         """Align query tokens to list tokens one-to-one, best similarity first, and score.
 
         ``pairs`` holds every (similarity, query index, list index, how) worth considering.
@@ -342,36 +716,44 @@ class Matcher:
             matched_f += sim * fweights[j]
             alignment.append((qtexts[i], ftexts[j], sim, how))
         nq, nf = len(qtexts), len(ftexts)
-        # joined/split words: one token on one side equal to two adjacent tokens on the other
-        for i, qtext in enumerate(qtexts if len(used_q) < nq and len(used_f) < nf - 1 else ()):
-            if i in used_q or len(qtext) < 5:
-                continue
-            for j in range(len(ftexts) - 1):
-                if j not in used_f and j + 1 not in used_f and qtext == ftexts[j] + ftexts[j + 1]:
+        # joined/split words: one token on one side equal to two or three adjacent tokens on the
+        # other ("binladen" = bin laden, "integritytechnologygroup" = integrity technology group)
+        if len(used_q) < nq and len(used_f) < nf - 1:
+            for i, qtext in enumerate(qtexts):
+                if i in used_q or len(qtext) < 5:
+                    continue
+                span = _joined_span(qtext, ftexts, used_f)
+                if span:
                     used_q.add(i)
-                    used_f.update((j, j + 1))
+                    used_f.update(span)
                     matched_q += qweights[i]
-                    matched_f += fweights[j] + fweights[j + 1]
-                    alignment.append((qtext, f"{ftexts[j]} {ftexts[j + 1]}", 1.0, "joined"))
-                    break
-        for j, ftext in enumerate(ftexts if len(used_f) < nf and len(used_q) < nq - 1 else ()):
-            if j in used_f or len(ftext) < 5:
-                continue
-            for i in range(len(qtexts) - 1):
-                if i not in used_q and i + 1 not in used_q and ftext == qtexts[i] + qtexts[i + 1]:
+                    matched_f += sum(fweights[j] for j in span)
+                    alignment.append((qtext, " ".join(ftexts[j] for j in span), 1.0, "joined"))
+        if len(used_f) < nf and len(used_q) < nq - 1:
+            for j, ftext in enumerate(ftexts):
+                if j in used_f or len(ftext) < 5:
+                    continue
+                span = _joined_span(ftext, qtexts, used_q)
+                if span:
                     used_f.add(j)
-                    used_q.update((i, i + 1))
-                    matched_q += qweights[i] + qweights[i + 1]
+                    used_q.update(span)
+                    matched_q += sum(qweights[i] for i in span)
                     matched_f += fweights[j]
-                    alignment.append((f"{qtexts[i]} {qtexts[i + 1]}", ftext, 1.0, "joined"))
-                    break
+                    alignment.append((" ".join(qtexts[i] for i in span), ftext, 1.0, "joined"))
         # A middle name missing on one side is an omission and costs little; different middle
         # names on both sides (Ivanovich vs Viktorovich) are a contradiction and cost in full.
         left_q = len(used_q) < nq and any(i not in used_q and qroles[i] != LEGAL for i in range(nq))
         left_f = len(used_f) < nf and any(j not in used_f and froles[j] != LEGAL for j in range(nf))
         shares = (1.0, 1.0 if left_q and left_f else cfg.unmatched_middle_share, cfg.unmatched_legal_share)
         total_q = 0.0
-        for i in range(nq):
+        # In a window of a long text (``window``) only the stretch from the first to the last
+        # matched query token counts: the words around a name buried in a remittance line are
+        # not part of it, the words inside its stretch are. It takes two exactly matched words to
+        # cut a stretch (any word of a long text may be some list's one-word name, any two near
+        # words a near name): otherwise the whole window counts.
+        stretch = window and sum(1 for a in alignment if a[2] == 1.0) >= 2
+        lo, hi = (min(used_q), max(used_q) + 1) if stretch and used_q else (0, nq)
+        for i in range(lo, hi):
             total_q += qweights[i] if i in used_q else qweights[i] * shares[qroles[i]]
         total_f = 0.0
         for j in range(nf):
@@ -406,7 +788,9 @@ class Matcher:
         for qform in name_forms(query_name, schema):
             if all(r == LEGAL for r in qform.roles):
                 continue
-            qweights = [self._query_weight(t, r) for t, r in zip(qform.tokens, qform.roles)]
+            qweights = [
+                self._query_weight(t, r, person=schema == "Person") for t, r in zip(qform.tokens, qform.roles)
+            ]
             qjoined = "".join(t for t, r in zip(qform.tokens, qform.roles) if r != LEGAL)
             for fform in name_forms(list_name, schema):
                 ftexts = list(fform.tokens)
@@ -417,64 +801,225 @@ class Matcher:
                 for i, qtext in enumerate(qform.tokens):
                     for j, ftext in enumerate(ftexts):
                         sim, how = token_similarity(qtext, ftext, cfg)
-                        if sim > 0:
+                        if sim > 0 and not (schema == "Person" and how == "extension"):
                             pairs.append((sim, i, j, how))
                 self._initial_pairs(list(qform.tokens), ftexts, fform.roles, pairs)
-                score = self.align(list(qform.tokens), qweights, list(qform.roles), qjoined, ftexts, fweights,
-                                   list(fform.roles), fjoined, pairs)[0]
+                score = self.align(
+                    list(qform.tokens),
+                    qweights,
+                    list(qform.roles),
+                    qjoined,
+                    ftexts,
+                    fweights,
+                    list(fform.roles),
+                    fjoined,
+                    pairs,
+                )[0]
                 best = max(best, score)
         return best
 
-    def _query_weight(self, token: str, role: int, neighbours: dict | None = None) -> float:
+    def _query_weight(
+        self, token: str, role: int, neighbours: dict | None = None, person: bool = False
+    ) -> float:
         """A query token weighs what the same list token weighs; an unknown token is as rare as
-        the rarest, unless it is a near spelling of a known token, whose rarity it then shares."""
+        the rarest, unless it is a near spelling of a known token, whose rarity it then shares.
+
+        Two exceptions keep one stray token from hiding a strong match: a noise word (never a
+        name: "payment", "ref") or a number weighs ``noise_weight``; a short unknown token with
+        no near neighbour (junk such as "QX") weighs ``unknown_short_weight``; in a person's
+        name only when it has no vowel (a short syllable such as "do" or "an" is a name there),
+        and a noise word only when longer than two letters.
+        """
+        cfg = self.cfg
         if role == LEGAL or token in self.index.vocab:
             weight = self.index.weight_of(token)
         else:
             if neighbours is None:
                 neighbours = self.neighbours(token)
-            near = [self.index.weights[t] for t, (s, _) in neighbours.items() if s >= 0.8]
-            weight = max(near) if near else self.index.max_weight
+            near = [
+                self.index.weights[t] for t, (s, how) in neighbours.items() if s >= 0.8 and how != "extension"
+            ]
+            if near:
+                weight = max(near)
+            elif len(token) <= cfg.unknown_short_chars and not (person and _has_vowel(token)):
+                weight = cfg.unknown_short_weight
+            else:
+                weight = self.index.max_weight
+        if role != LEGAL and (
+            token.isdigit() or (token in cfg.noise_words and not (person and len(token) <= 2))
+        ):
+            weight = min(weight, cfg.noise_weight)  # in a person's name "to" may be a syllable (Korean To)
         return min(weight, 1.0) if len(token) == 1 else weight
 
     # -- names -> entity hits ----------------------------------------------------------------
-    def match_names(self, names: list[str], schema: str, allowed_entities=None) -> dict[int, NameHit]:
-        """Best name hit per entity over all query names and their forms."""
-        index, cfg = self.index, self.cfg
+    def match_names(
+        self, names: list[str], schema: str, allowed_entities=None, min_score: float = 0.0, keep=frozenset()
+    ) -> dict[int, NameHit]:
+        """Best name hit per entity over all query names and their forms.
+
+        A list form whose score cannot reach ``min_score`` (an upper bound says so, see
+        :meth:`_may_reach`) is not scored, unless its entity is in ``keep``.
+
+        No list entry is left out for its schema: an entry of a schema the declared one can
+        describe is scored with the declared forms; any other entry with the forms of its own
+        kind, its hit marked ``schema_mismatch`` (the screening step penalises it).
+        """
         compatible = COMPATIBLE_SCHEMATA.get(schema, COMPATIBLE_SCHEMATA["LegalEntity"])
+        declared = kind_of(schema)
         best: dict[int, NameHit] = {}
         for name in names:
-            for form in name_forms(name, schema):
-                qtokens = self.query_tokens(form)
-                if not qtokens or all(qt.role == LEGAL for qt in qtokens):
-                    continue
-                core = [qt for qt in qtokens if qt.role != LEGAL]
-                query_joined = "".join(qt.text for qt in core)
-                joined_keys = [a.text + b.text for a, b in zip(core, core[1:])] + [qt.text for qt in core if len(qt.text) >= 4]
-                hits = self.token_hits(qtokens)
-                qlists = self.query_lists(qtokens)
-                form_entity = index.form_entity_ids
-                for form_idx in self.candidates(qtokens, joined_keys):
-                    entity_idx = form_entity[form_idx]
-                    record = index.entities[entity_idx]
-                    if record.schema not in compatible:
-                        continue
-                    if allowed_entities is not None and not allowed_entities(record):
-                        continue
-                    score, alignment, cov_q, cov_f, method = self.score_form(qtokens, query_joined, form_idx, hits, qlists)
-                    kind = index.form_kinds[form_idx]
-                    if kind == KIND_WEAK:
-                        score *= cfg.weak_alias_factor
-                    elif kind == KIND_PREVIOUS:
-                        score *= cfg.previous_name_factor
-                    current = best.get(entity_idx)
-                    if current is None or score > current.score:
-                        best[entity_idx] = NameHit(entity_idx, form_idx, score, name, alignment, cov_q, cov_f, method)
+            # forms with the same tokens share their candidates (they differ in roles only)
+            groups: dict[tuple[str, ...], dict[str, tuple[NameForm, str]]] = {}
+            for kind, form, how in self.query_variants(name, schema):
+                groups.setdefault(form.tokens, {}).setdefault(kind, (form, how))
+            # Candidates do not depend on word order: a form of the other kind that differs only
+            # in order (a person's comma form) reuses the declared form's candidates; any other
+            # form of the other kind ranks only the entries it is there to score.
+            by_bag: dict[tuple[str, ...], list[int]] = {}
+            for tokens, by_kind in groups.items():
+                bag = tuple(sorted(tokens))
+                reuse = by_bag.get(bag)
+                only = None
+                if reuse is None and declared not in by_kind:
+                    only = self._wanted_forms(schema, next(iter(by_kind)))
+                found = self._match_group(
+                    name, by_kind, declared, compatible, allowed_entities, best, reuse, only, min_score, keep
+                )
+                if declared in by_kind:
+                    by_bag.setdefault(bag, found)
         return best
+
+    def _match_group(
+        self,
+        name,
+        by_kind,
+        declared,
+        compatible,
+        allowed_entities,
+        best,
+        found=None,
+        only=None,
+        min_score=0.0,
+        keep=frozenset(),
+    ) -> list[int]:
+        """Score the candidates of one query token sequence (its forms of each kind); returns the
+        candidate forms, for reuse."""
+        index, cfg = self.index, self.cfg
+        first = next(iter(by_kind.values()))[0]
+        qtokens = self.query_tokens(first)
+        if not qtokens or all(qt.role == LEGAL for qt in qtokens):
+            return []
+        core = [qt for qt in qtokens if qt.role != LEGAL]
+        query_joined = "".join(qt.text for qt in core)
+        pair_keys = [a.text + b.text for a, b in zip(core, core[1:])]
+        joined_keys = pair_keys + [qt.text for qt in core if len(qt.text) >= 4]
+        hits = self.token_hits(qtokens)
+        best_sim = {tid: max(item[0] for item in found) for tid, found in hits.items()}
+        texts, _, _, has_initials = self.query_lists(qtokens)
+        qlists = {
+            kind: (texts, [qt.weight_for(kind == "person") for qt in qtokens], list(form.roles), has_initials)
+            for kind, (form, _) in by_kind.items()
+        }
+        form_entity = index.form_entity_ids
+        if found is None:
+            found = self.candidates(qtokens, joined_keys, pair_keys, only)
+        # An entry of another schema counts only from this raw name score on (see screen._result).
+        mismatch_need = max(
+            min_score,
+            min(
+                cfg.block,
+                cfg.review
+                + cfg.schema_mismatch_penalty
+                - cfg.birth_date_exact_bonus
+                - cfg.country_match_bonus
+                - cfg.weak_bonus,
+            ),
+        )
+        for form_idx in found:
+            entity_idx = form_entity[form_idx]
+            record = index.entities[entity_idx]
+            if allowed_entities is not None and not allowed_entities(record):
+                continue
+            if record.schema in compatible:
+                kind, mismatch = declared, None
+            else:
+                kind, mismatch = kind_of(record.schema), record.schema
+            entry = by_kind.get(kind)
+            if entry is None:
+                continue  # scored through the forms of its own kind, in their own group
+            need = mismatch_need if mismatch else min_score
+            if (
+                need > 0
+                and entity_idx not in keep
+                and not self._may_reach(best_sim, query_joined, has_initials, form_idx, need)
+            ):
+                continue
+            score, alignment, cov_q, cov_f, method = self.score_form(
+                qtokens,
+                query_joined,
+                form_idx,
+                hits,
+                qlists[kind],
+                record.schema == "Person",
+                "window" in entry[1],
+            )
+            form_kind = index.form_kinds[form_idx]
+            if form_kind == KIND_WEAK:
+                score *= cfg.weak_alias_factor
+            elif form_kind == KIND_PREVIOUS:
+                score *= cfg.previous_name_factor
+            current = best.get(entity_idx)
+            if current is None or score > current.score:
+                best[entity_idx] = NameHit(
+                    entity_idx,
+                    form_idx,
+                    score,
+                    name,
+                    alignment,
+                    cov_q,
+                    cov_f,
+                    method,
+                    schema_mismatch=mismatch,
+                    query_form=entry[0].text,
+                    derived=entry[1],
+                )
+        return found
+
+
+def _has_vowel(token: str) -> bool:
+    return any(ch in "aeiouy" for ch in token)
+
+
+def _joined_span(text: str, others: list[str], used: set[int]) -> tuple[int, ...] | None:
+    """Adjacent unused tokens of ``others`` (two or three) that written together are ``text``."""
+    for j in range(len(others) - 1):
+        if j in used or not text.startswith(others[j]):
+            continue
+        joined, span = others[j], [j]
+        for k in range(j + 1, min(j + 3, len(others))):
+            if k in used:
+                break
+            joined += others[k]
+            span.append(k)
+            if joined == text:
+                return tuple(span)
+            if not text.startswith(joined):
+                break
+    return None
 
 
 def kind_label(index: CompiledIndex, form_idx: int) -> str:
     return KIND_LABEL[int(index.form_kind[form_idx])]
 
 
-__all__ = ["Matcher", "NameHit", "token_similarity", "allowed_edits", "kind_label", "CORE"]
+__all__ = [
+    "Matcher",
+    "NameHit",
+    "token_similarity",
+    "allowed_edits",
+    "kind_label",
+    "kind_of",
+    "name_windows",
+    "window_count",
+    "CORE",
+]
