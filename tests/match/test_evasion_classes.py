@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -292,6 +293,32 @@ def test_disguises_applied_to_innocent_names_raise_no_more_alerts_than_the_plain
             if decision == "block" or (decision == "review" and name not in plain_alerts):
                 worse.append(f"{label}: {name!r} -> {decision}")
     assert worse == []
+
+
+_PACS008 = Path(__file__).resolve().parents[1] / "fixtures" / "payments" / "pacs008_v12_clean.xml"
+
+
+@pytest.mark.parametrize(
+    "creditor",
+    [
+        "MA\u202dHAN\u202c AIR",  # the characters themselves
+        "MA&#x202D;HAN&#x202C; AIR",  # XML character references
+        "MA&#x200B;HAN AIR",
+        "\u202eRIA NAHAM\u202c",
+        "M A H A N AIR",
+        "\u041cAHAN AIR",  # Cyrillic М
+    ],
+)
+def test_a_disguised_creditor_name_in_a_pacs008_message_is_blocked(index, creditor):
+    from proscribe.payments import parse_bytes
+    from proscribe.payments.decide import Screener
+
+    xml = _PACS008.read_text(encoding="utf-8")
+    assert xml.count("<Nm>Ateliers Mecaniques du Rhone SAS</Nm>") >= 1
+    message = xml.replace("<Nm>Ateliers Mecaniques du Rhone SAS</Nm>", f"<Nm>{creditor}</Nm>", 1)
+    (payment,) = parse_bytes(message.encode("utf-8"), "disguised.xml")
+    outcome = Screener(index, regime="us").decide(payment)
+    assert outcome.decision == "block", [r.detail for r in outcome.reasons]
 
 
 # -- class 21: identifiers ----------------------------------------------------------------------------

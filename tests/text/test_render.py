@@ -327,3 +327,13 @@ def test_an_identifier_invalid_after_folding_says_so_with_the_disguise():
 
 def test_international_website_names_are_not_folded():
     assert normalise_identifier("website", "https://пример.рф")[0].key == "web:xn--e1afmkfd.xn--p1ai"
+
+
+def test_free_text_is_read_the_same_way():
+    from proscribe.text.names import normalise_text
+
+    assert (
+        normalise_text("Invoice 12 for MA\u202dHAN\u202c AIR tickets") == "invoice 12 for mahan air tickets"
+    )
+    assert normalise_text("pay &#77;AHAN&nbsp;AIR\tnow") == "pay mahan air now"
+    assert normalise_text("\u0420UTIN") == "putin"
