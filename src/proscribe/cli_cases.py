@@ -306,7 +306,15 @@ def cases_close(
         )
     )
     if result["state"] == "pending_approval":
-        console.print(f"case {case_id}: true match recorded, waiting for an approver (four-eyes)")
+        pending = (
+            f"; {len(result['pending_whitelist'])} pair(s) to whitelist"
+            if result.get("pending_whitelist")
+            else ""
+        )
+        console.print(
+            f"case {case_id}: {disposition.replace('_', ' ')} recorded{pending}, waiting for an approver "
+            "(four-eyes)"
+        )
     else:
         extra = f"; {len(result['whitelisted'])} pair(s) whitelisted" if result.get("whitelisted") else ""
         console.print(f"case {case_id} closed as {disposition}{extra}")
@@ -371,7 +379,7 @@ def cases_goodguys(include_lapsed: bool = typer.Option(False, "--all", help="Lap
             escape(row["entity_id"]),
             escape(row["created_by"]),
             row["created_at"][:19],
-            "yes" if row["active"] else "no",
+            "yes" if row["active"] else ("pending approval" if row.get("pending") else "no"),
             escape(row["lapse_reason"] or ""),
         )
     console.print(table)
@@ -382,7 +390,9 @@ def cases_goodguys(include_lapsed: bool = typer.Option(False, "--all", help="Lap
 
 @audit_app.command("verify")
 def audit_verify(
-    file: Path | None = typer.Option(None, "--file", "--export", help="Verify an export (JSON lines or CSV) instead."),
+    file: Path | None = typer.Option(
+        None, "--file", "--export", help="Verify an export (JSON lines or CSV) instead."
+    ),
     as_json: bool = typer.Option(False, "--json", help="The report as JSON."),
 ) -> None:
     """Check the keyed chain against the signed checkpoints and the screening and payment tables:
@@ -414,14 +424,18 @@ def _audit_report(file: Path | None, as_json: bool) -> None:
         sys.stdout.write(json.dumps(report.to_dict() | {"seconds": round(seconds, 3)}) + "\n")
     elif report.ok:
         checkpoint = report.checkpoint
-        signed = f", signed checkpoint at record {checkpoint['seq']} ({checkpoint['ts']})" if checkpoint else ""
+        signed = (
+            f", signed checkpoint at record {checkpoint['seq']} ({checkpoint['ts']})" if checkpoint else ""
+        )
         console.print(
             f"{what} intact: {report.records:,} records "
             f"({report.first_seq}..{report.last_seq}), head {report.last_hash}{signed} ({seconds:.1f}s)"
         )
     if not report.ok:
         err.print(
-            f"[bold red]TAMPERED:[/] {escape(what)}: {len(report.problems)} problem(s)", highlight=False, soft_wrap=True
+            f"[bold red]TAMPERED:[/] {escape(what)}: {len(report.problems)} problem(s)",
+            highlight=False,
+            soft_wrap=True,
         )
         for problem in report.problems:
             err.print(f"[bold red]tampered:[/] {escape(str(problem))}", highlight=False, soft_wrap=True)

@@ -84,24 +84,35 @@ def serve(
 @keys_app.command("create")
 def keys_create(
     role: str = typer.Option(..., "--role", help="screener | analyst | admin"),
-    name: str = typer.Option("", "--name", help="Who or what holds the key."),
+    name: str = typer.Option("", "--name", help="The key's name (unique), e.g. alice-laptop."),
+    user: str | None = typer.Option(
+        None, "--user", help="The user (person) the key belongs to (default: the user named like the key)."
+    ),
     rate_limit: float | None = typer.Option(
-        None, "--rate-limit", help="Requests per second (default: the service's)."
+        None, "--rate-limit", help="Requests per second, 1/60 to 10000 (default: the service's)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the key as JSON."),
 ) -> None:
-    """Create an API key. The key is printed once and is never stored or shown again."""
-    from proscribe.api import auth
+    """Create an API key for a user. The key is printed once and is never stored or shown again."""
+    import secrets
 
+    from proscribe.api import auth
+    from proscribe.cli_cases import actor_name
+
+    if not name:
+        name = f"{user or role + ' key'} {secrets.token_hex(3)}"
     try:
-        created = auth.create_key(name or f"{role} key", role, rate_limit=rate_limit)
+        created = auth.create_key(
+            name, role, rate_limit=rate_limit, user=user, actor=f"cli:{actor_name(None)}"
+        )
     except ValueError as exc:
         _fail(str(exc))
     if as_json:
         sys.stdout.write(json.dumps(created.__dict__) + "\n")
         return
     err.print(
-        f"created {created.role} key [bold]{created.id}[/] ({escape(created.name)}). "
+        f"created {created.role} key [bold]{created.id}[/] ({escape(created.name)}) for user "
+        f"{escape(created.user or '')}. "
         "Copy it now: it is shown this once."
     )
     sys.stdout.write(created.key + "\n")
@@ -116,12 +127,13 @@ def keys_list(as_json: bool = typer.Option(False, "--json", help="One JSON objec
         for key in auth.list_keys():
             sys.stdout.write(json.dumps(key) + "\n")
         return
-    table = Table("id", "name", "role", "created", "revoked", "rate limit/s")
+    table = Table("id", "name", "user", "role", "created", "revoked", "rate limit/s")
     table.columns[0].no_wrap = True
     for key in auth.list_keys():
         table.add_row(
             key["id"],
             escape(key["name"]),
+            escape(key["user"] or ""),
             key["role"],
             key["created_at"],
             key["revoked_at"] or "",
@@ -134,10 +146,11 @@ def keys_list(as_json: bool = typer.Option(False, "--json", help="One JSON objec
 def keys_revoke(key_id: str = typer.Argument(..., help="The key id (the part after psk_).")) -> None:
     """Revoke a key; a running service refuses it within seconds."""
     from proscribe.api import auth
+    from proscribe.cli_cases import actor_name
 
-    if not auth.revoke_key(key_id):
+    if not auth.revoke_key(key_id, actor=f"cli:{actor_name(None)}"):
         _fail(f"no active key {key_id!r}")
-    err.print(f"revoked key {key_id}")
+    err.print(f"revoked key {key_id}; a running service refuses it within key_cache_s (2 s by default)")
 
 
 @screenings_app.command("export")

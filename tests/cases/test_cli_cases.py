@@ -69,6 +69,10 @@ def test_cli_workflow(cli, book_file, tmp_path, engine):
         "bob",
         code=3,
     )
+    # Ivan's match blocks: the false positive and its whitelisting wait for an approver
+    assert "C-IVAN" not in cli("cases", "goodguys")
+    assert "four-eyes" in cli("cases", "approve", ivan, "--as", "alice", code=1)
+    assert "approved; case is closed" in cli("cases", "approve", ivan, "--as", "bob")
     assert "C-IVAN" in cli("cases", "goodguys")
     assert "audit trail intact" in cli("audit", "verify")
     export = tmp_path / "audit.jsonl"

@@ -23,6 +23,7 @@ import asyncio
 import gc
 import logging
 import os
+import re
 import sys
 import threading
 import time
@@ -39,7 +40,7 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match
 
-from proscribe import __version__, settings
+from proscribe import __version__, jsonbody, settings
 from proscribe.api import auth, models
 from proscribe.api.config import ServiceSettings
 from proscribe.api.records import RecordWriteError, RecordWriter, load_screening, make_row, new_id, now_iso
@@ -64,7 +65,11 @@ ROUTE_ROLES: dict[tuple[str, str], str] = {
     ("GET", "/v1/admin/keys"): "admin",
     ("POST", "/v1/admin/keys"): "admin",
     ("DELETE", "/v1/admin/keys/{key_id}"): "admin",
+    ("GET", "/v1/admin/users"): "admin",
+    ("POST", "/v1/admin/users"): "admin",
 }
+#: A snapshot id in a query: ASCII digits, at most 18 of them.
+SNAPSHOT_ID = re.compile(r"[0-9]{1,18}")
 #: Routes that take bodies other than JSON (payment messages, CSV uploads): the gate leaves the
 #: Content-Type to them (filled from :mod:`proscribe.api.workflow` by :func:`create_app`).
 RAW_BODY_PATHS: set[str] = set()
@@ -132,11 +137,13 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": models.ErrorResponse, "description": "No API key, or an unknown or revoked one"},
     403: {"model": models.ErrorResponse, "description": "The key's role may not use this endpoint"},
     404: {"model": models.ErrorResponse, "description": "Not found"},
+    409: {"model": models.ErrorResponse, "description": "Conflicts with what exists (e.g. a key name in use)"},
     413: {"model": models.ErrorResponse, "description": "Request body larger than the configured limit"},
     415: {"model": models.ErrorResponse, "description": "Body not sent as application/json"},
     429: {
         "model": models.ErrorResponse,
-        "description": "Rate limit of the key exceeded; see Retry-After",
+        "description": "Rate limit of the key exceeded, or too many failed authentications from this "
+        "address; see Retry-After",
         "headers": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "string"}}},
     },
     503: {
@@ -166,6 +173,7 @@ class ServiceState:
         self.writer = RecordWriter(self.engine, batch=config.record_batch, linger_ms=config.record_linger_ms)
         self.keys = auth.KeyCache(config.key_cache_s, self.engine)
         self.limiter = auth.RateLimiter(config.rate_limit, share=1.0 / max(1, config.workers))
+        self.auth_failures = auth.FailedAuthLimiter(config.auth_fail_limit, config.auth_fail_window_s)
         self.reload_lock = threading.Lock()
         self.generation = 0
         self.stopping = threading.Event()
@@ -420,8 +428,18 @@ class Gate:
                         "an API key is required: send 'Authorization: ApiKey <key>' or 'X-API-Key: <key>'",
                         [(b"www-authenticate", b"ApiKey")],
                     )
+                client = (scope.get("client") or ("unknown",))[0]
+                locked = state.auth_failures.blocked(client)
+                if locked > 0:
+                    return await _send_error(
+                        send,
+                        429,
+                        "too many failed authentications from this address; retry later",
+                        [(b"retry-after", auth.retry_after_header(locked).encode())],
+                    )
                 principal = await _lookup(state, key)
                 if principal is None:
+                    state.auth_failures.failed(client)
                     return await _send_error(
                         send, 401, "unknown or revoked API key", [(b"www-authenticate", b"ApiKey")]
                     )
@@ -467,7 +485,8 @@ class Gate:
                     f"request body of {int(length)} bytes is larger than the limit of {limit} bytes",
                 )
         fast = route_path == "/v1/screen" and not scope.get("query_string")
-        if length is None or fast:  # read it whole here, counting
+        json_body = route_path not in RAW_BODY_PATHS
+        if length is None or fast or json_body:  # read it whole here, counting
             body = bytearray()
             more = True
             while more:
@@ -481,19 +500,28 @@ class Gate:
                         send, 413, f"request body larger than the limit of {limit} bytes"
                     )
             receive = _replay(bytes(body))
-            if fast:
-                handled = await self._fast_screen(bytes(body), principal, scope, receive, send)
+            document = None
+            if json_body and body.strip():
+                try:
+                    document = jsonbody.loads(body, max_depth=state.settings.max_json_depth)
+                except jsonbody.SyntaxProblem:
+                    pass  # FastAPI's own 422 names the position
+                except jsonbody.BodyError as exc:
+                    return await _send_invalid_body(send, exc)
+            if fast and document is not None:
+                handled = await self._fast_screen(document, principal, scope, receive, send)
                 if handled:
                     return
         return await self.app(scope, receive, send)
 
-    async def _fast_screen(self, body: bytes, principal, scope, receive, send) -> bool:
+    async def _fast_screen(self, document, principal, scope, receive, send) -> bool:
         """POST /v1/screen without query parameters, answered without FastAPI's request
-        machinery (the same validation model and the same core). A body that does not validate
-        goes on to the route, which answers with FastAPI's 422."""
+        machinery (the same validation model and the same core), from the document the gate
+        read with :func:`proscribe.jsonbody.loads`. A body that does not validate goes on to
+        the route, which answers with FastAPI's 422."""
         try:
-            request = SCREEN_REQUEST.validate_python(orjson.loads(body))
-        except (orjson.JSONDecodeError, ValidationError):
+            request = SCREEN_REQUEST.validate_python(document)
+        except ValidationError:
             return False
         try:
             response = await screen_core(self.state, request, principal)
@@ -552,7 +580,14 @@ def _with_headers(send, extra: list[tuple[bytes, bytes]]):
     return wrapped
 
 
-async def _send_error(send, status: int, detail: str, headers: list | None = None) -> None:
+async def _send_invalid_body(send, exc: jsonbody.BodyError) -> None:
+    """A body that cannot be read (not UTF-8, a lone surrogate, nested too deep): 422 in the
+    shape of FastAPI's validation errors."""
+    detail = [{"loc": ["body"], "msg": str(exc), "type": f"json_{exc.kind}"}]
+    await _send_error(send, 422, detail)
+
+
+async def _send_error(send, status: int, detail: str | list, headers: list | None = None) -> None:
     body = orjson.dumps({"detail": detail})
     await send(
         {
@@ -852,7 +887,7 @@ def create_app(config: ServiceSettings | None = None) -> FastAPI:
         response_model=models.EntityRecordResponse,
         responses=_errors(404),
     )
-    def entity_endpoint(entity_id: str, who: auth.KeyInfo | None = Depends(principal)):
+    def entity_endpoint(entity_id: str = Path(..., max_length=200), who: auth.KeyInfo | None = Depends(principal)):
         """The full record of a current list entry: every name, identifier, address, sanction
         and stated relationship, with the snapshot it comes from."""
         from proscribe.store import snapshots as store
@@ -924,9 +959,10 @@ def create_app(config: ServiceSettings | None = None) -> FastAPI:
         responses=_errors(400, 404),
     )
     def changes_endpoint(
-        name: str,
+        name: str = Path(..., max_length=100),
         since: str | None = Query(
             None,
+            max_length=40,
             description="A snapshot id or an ISO date: changes from the snapshot "
             "current then to the current one (default: the previous one)",
         ),
@@ -943,7 +979,7 @@ def create_app(config: ServiceSettings | None = None) -> FastAPI:
         current = ordered[-1]
         if since is None:
             old = ordered[-2] if len(ordered) > 1 else current
-        elif since.isdigit():
+        elif SNAPSHOT_ID.fullmatch(since):  # ASCII digits only: "¹" is a digit to str.isdigit
             found = [s for s in snaps if s.id == int(since)]
             if not found:
                 raise HTTPException(
@@ -974,7 +1010,7 @@ def create_app(config: ServiceSettings | None = None) -> FastAPI:
         response_model=models.ScreeningRecord,
         responses=_errors(404),
     )
-    def screening_endpoint(screening_id: str, who: auth.KeyInfo | None = Depends(principal)):
+    def screening_endpoint(screening_id: str = Path(..., max_length=64), who: auth.KeyInfo | None = Depends(principal)):
         record = load_screening(screening_id, connect()) if len(screening_id) <= 64 else None
         if record is None:
             raise HTTPException(404, f"screening_id: no screening {screening_id!r}")
@@ -1028,13 +1064,25 @@ def create_app(config: ServiceSettings | None = None) -> FastAPI:
     @app.post(
         "/v1/admin/keys",
         tags=["Admin"],
-        summary="Create an API key (shown once)",
+        summary="Create an API key for a user (shown once)",
         response_model=models.KeyCreatedResponse,
         status_code=201,
-        responses=_errors(400),
+        responses=_errors(400, 409),
     )
     def keys_create(body: models.KeyCreateRequest, who: auth.KeyInfo | None = Depends(principal)):
-        created = auth.create_key(body.name, body.role, rate_limit=body.rate_limit)
+        """A key named `name` (unique) for the user `user` (default: the user named like the key;
+        created when missing). Audited as "X created a key for user Y" with the acting user and
+        key id; a key minted for someone else can never approve what its minter asked for
+        (four-eyes)."""
+        by = who.actor() if who else None
+        try:
+            created = auth.create_key(
+                body.name, body.role, rate_limit=body.rate_limit, user=body.user, actor=by or "no-auth"
+            )
+        except auth.KeyNameTaken as exc:
+            raise HTTPException(409, str(exc)) from None
+        except auth.KeyRequestError as exc:
+            raise HTTPException(400, str(exc)) from None
         log.info("API key %s created (%s) by %s", created.id, created.role, who.id if who else "no-auth")
         return json_response(created.__dict__, 201)
 
@@ -1045,11 +1093,42 @@ def create_app(config: ServiceSettings | None = None) -> FastAPI:
         response_model=models.RevokeResponse,
         responses=_errors(404),
     )
-    def keys_revoke(key_id: str, who: auth.KeyInfo | None = Depends(principal)):
-        if not auth.revoke_key(key_id):
+    def keys_revoke(key_id: str = Path(..., max_length=64), who: auth.KeyInfo | None = Depends(principal)):
+        """Revoked at once in the store; a running service refuses the key within
+        `key_cache_s` seconds (2 by default: the revocation lag)."""
+        if not auth.revoke_key(key_id, actor=who.actor() if who else "no-auth"):
             raise HTTPException(404, f"key_id: no active key {key_id!r}")
         log.info("API key %s revoked by %s", key_id, who.id if who else "no-auth")
         return json_response({"id": key_id, "revoked": True})
+
+    @app.get(
+        "/v1/admin/users",
+        tags=["Admin"],
+        summary="Users (the people keys belong to) and their case roles",
+        response_model=models.UserListResponse,
+        responses=_errors(),
+    )
+    def users_list(who: auth.KeyInfo | None = Depends(principal)):
+        from proscribe.cases.users import list_users
+
+        return json_response({"users": list_users()})
+
+    @app.post(
+        "/v1/admin/users",
+        tags=["Admin"],
+        summary="Create a user or set their case roles",
+        response_model=models.UserResponse,
+        responses=_errors(400),
+    )
+    def users_set(body: models.UserRolesRequest, who: auth.KeyInfo | None = Depends(principal)):
+        """Audited (`config.user_roles`) with the acting user and key id."""
+        from proscribe.cases import users as people
+
+        try:
+            user_id = people.set_roles(body.name, list(body.roles), actor=who.actor() if who else "no-auth")
+        except people.UserError as exc:
+            raise HTTPException(400, str(exc)) from None
+        return json_response({"id": user_id, "name": body.name.strip(), "roles": sorted(set(body.roles))})
 
     # -- probes -----------------------------------------------------------------------------------
 
@@ -1067,14 +1146,14 @@ def create_app(config: ServiceSettings | None = None) -> FastAPI:
         responses={503: {"model": models.ReadyResponse}},
     )
     async def readyz(request: Request):
+        """Ready or not, and nothing more: which snapshots are loaded (and why a load failed) is
+        for keyed callers (`GET /v1/datasets`, the service log)."""
         state = _state(request)
         auth_state = "disabled" if config.no_auth else "enabled"
         if state.index is None:
             status = "failed" if state.load_error else "loading"
-            return json_response(
-                {"status": status, "auth": auth_state, "snapshots": {}, "detail": state.load_error}, 503
-            )
-        return json_response({"status": "ready", "auth": auth_state, "snapshots": state.snapshot_ids})
+            return json_response({"status": status, "auth": auth_state}, 503)
+        return json_response({"status": "ready", "auth": auth_state})
 
     # cases, book, monitoring, audit, payments, ownership (their roles join the gate's table)
     from proscribe.api import workflow

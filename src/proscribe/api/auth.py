@@ -1,9 +1,13 @@
-"""API keys, roles and per-key rate limits.
+"""API keys, roles, per-key rate limits and the failed-authentication limit.
 
 A key reads ``psk_<id>_<secret>``. The store keeps the id, the role and sha256(salt + secret)
 with a per-key random salt; the whole key is shown once, when it is created, and can never be
 read back. Roles nest: a ``screener`` screens; an ``analyst`` also reads entities, datasets and
 screening records; an ``admin`` also reloads the index and manages keys.
+
+Every key belongs to a user (:mod:`proscribe.cases.users`) and has a unique name. A key minted
+through the API records who minted it: the audit trail says "X created a key for user Y", and
+four-eyes treats such a key as under the control of both X and Y.
 
 Clients send the key as ``Authorization: ApiKey <key>`` (as yente clients do),
 ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``. Keys are never logged.
@@ -11,6 +15,7 @@ Clients send the key as ``Authorization: ApiKey <key>`` (as yente clients do),
 
 from __future__ import annotations
 
+import collections
 import datetime
 import hashlib
 import hmac
@@ -21,14 +26,28 @@ import time
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from proscribe import audit
+from proscribe.cases import users as people
 from proscribe.store.db import connect
-from proscribe.store.service_tables import api_keys
+from proscribe.store.service_tables import api_keys, users
 
 ROLES = ("screener", "analyst", "admin")
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 KEY_PREFIX = "psk_"
+KEY_NAME_MAX = 200
+#: A key's own rate limit, in requests per second: from one a minute to 10,000 a second.
+RATE_LIMIT_MIN = 1 / 60
+RATE_LIMIT_MAX = 10_000.0
+
+
+class KeyRequestError(ValueError):
+    """A key (or its name, role or rate limit) that cannot be created as asked."""
+
+
+class KeyNameTaken(KeyRequestError):
+    """Key names are unique."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +56,16 @@ class KeyInfo:
     name: str
     role: str
     rate_limit: float | None
+    user_id: str | None = None
+    user_name: str | None = None
+    created_by_user_id: str | None = None  # who minted it through the API (None: the CLI)
+
+    def actor(self) -> people.Actor:
+        """The person acting with this key (for case actions and the audit trail)."""
+        if self.id is None:
+            return people.Actor("no-auth")
+        controllers = {u for u in (self.user_id, self.created_by_user_id) if u}
+        return people.Actor(self.user_name or f"key {self.id}", self.user_id, self.id, frozenset(controllers))
 
 
 @dataclass
@@ -47,6 +76,8 @@ class CreatedKey:
     key: str  # the whole key: shown once
     created_at: str
     rate_limit: float | None
+    user: str | None = None
+    user_id: str | None = None
 
 
 def _now() -> str:
@@ -57,36 +88,95 @@ def _digest(salt: str, secret: str) -> str:
     return hashlib.sha256((salt + secret).encode()).hexdigest()
 
 
+def check_rate_limit(rate_limit: float | None) -> float | None:
+    if rate_limit is None:
+        return None
+    if not (isinstance(rate_limit, int | float) and math.isfinite(rate_limit)):
+        raise KeyRequestError("rate_limit: must be a number of requests per second")
+    if not RATE_LIMIT_MIN <= rate_limit <= RATE_LIMIT_MAX:
+        raise KeyRequestError(
+            f"rate_limit: {rate_limit:g} requests per second is out of range "
+            f"({RATE_LIMIT_MIN:.4f} (one a minute) to {RATE_LIMIT_MAX:g})"
+        )
+    return float(rate_limit)
+
+
 def create_key(
-    name: str, role: str, *, rate_limit: float | None = None, engine: Engine | None = None,
-    actor: str = "admin",
+    name: str,
+    role: str,
+    *,
+    rate_limit: float | None = None,
+    user: str | None = None,
+    engine: Engine | None = None,
+    actor: people.Actor | str = "admin",
 ) -> CreatedKey:
+    """A new key named ``name`` (unique) for the user ``user`` (default: the user named like the
+    key, created when missing). ``actor`` is who mints it: an :class:`~proscribe.cases.users.Actor`
+    through the API (recorded as the key's minter), a plain name from the CLI."""
     if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
-    if rate_limit is not None and not rate_limit > 0:
-        raise ValueError("rate limit must be a positive number of requests per second")
+        raise KeyRequestError(f"role: unknown role {role!r}; use one of {', '.join(ROLES)}")
+    try:
+        name = people.check_name(name, "name", KEY_NAME_MAX)
+        owner = people.check_name(user if user is not None else name, "user")
+    except people.UserError as exc:
+        raise KeyRequestError(str(exc)) from None
+    rate_limit = check_rate_limit(rate_limit)
+    by = actor if isinstance(actor, people.Actor) else people.Actor(str(actor))
     engine = engine or connect()
     key_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     salt = secrets.token_hex(16)
     created = _now()
-    with engine.begin() as conn:
-        conn.execute(
-            insert(api_keys).values(
-                id=key_id,
-                name=name,
-                role=role,
-                salt=salt,
-                key_hash=_digest(salt, secret),
-                created_at=created,
-                revoked_at=None,
-                rate_limit=rate_limit,
+    try:
+        with engine.begin() as conn:
+            if conn.execute(select(api_keys.c.id).where(api_keys.c.name == name)).first() is not None:
+                raise KeyNameTaken(f"name: a key named {name!r} exists already; key names are unique")
+            user_id, new_user = people.ensure(conn, owner, created_by=by.name)
+            conn.execute(
+                insert(api_keys).values(
+                    id=key_id,
+                    name=name,
+                    role=role,
+                    salt=salt,
+                    key_hash=_digest(salt, secret),
+                    created_at=created,
+                    revoked_at=None,
+                    rate_limit=rate_limit,
+                    user_id=user_id,
+                    created_by_user_id=by.user_id,
+                    created_by_key_id=by.key_id,
+                )
             )
-        )
-        # never the secret or its hash: who, which role, when
-        audit.append("key.created", actor, {"key_id": key_id, "name": name, "role": role,
-                                            "rate_limit": rate_limit}, conn=conn)
-    return CreatedKey(key_id, name, role, f"{KEY_PREFIX}{key_id}_{secret}", created, rate_limit)
+            if new_user:
+                audit.append(
+                    "user.created",
+                    by.name,
+                    {"user": owner, "user_id": user_id, **by.audit_fields()},
+                    conn=conn,
+                )
+            for_other = by.user_id is not None and by.user_id != user_id
+            # never the secret or its hash: who minted it, for whom, which role, when
+            audit.append(
+                "key.created",
+                by.name,
+                {
+                    "key_id": key_id,
+                    "name": name,
+                    "role": role,
+                    "rate_limit": rate_limit,
+                    "user": owner,
+                    "user_id": user_id,
+                    "for_other_user": for_other,
+                    "summary": f"{by.name} created a key for user {owner}",
+                    **by.audit_fields(),
+                },
+                conn=conn,
+            )
+    except IntegrityError:  # another request took the name meanwhile
+        raise KeyNameTaken(f"name: a key named {name!r} exists already; key names are unique") from None
+    return CreatedKey(
+        key_id, name, role, f"{KEY_PREFIX}{key_id}_{secret}", created, rate_limit, owner, user_id
+    )
 
 
 def list_keys(*, engine: Engine | None = None) -> list[dict]:
@@ -100,13 +190,18 @@ def list_keys(*, engine: Engine | None = None) -> list[dict]:
                 api_keys.c.created_at,
                 api_keys.c.revoked_at,
                 api_keys.c.rate_limit,
-            ).order_by(api_keys.c.created_at)
+                api_keys.c.user_id,
+                users.c.name.label("user"),
+            )
+            .select_from(api_keys.outerjoin(users, users.c.id == api_keys.c.user_id))
+            .order_by(api_keys.c.created_at)
         )
         return [{str(k): v for k, v in row._mapping.items()} for row in rows]
 
 
-def revoke_key(key_id: str, *, engine: Engine | None = None, actor: str = "admin") -> bool:
-    """Revoke a key; False when no active key has that id."""
+def revoke_key(key_id: str, *, engine: Engine | None = None, actor: people.Actor | str = "admin") -> bool:
+    """Revoke a key; False when no active key has that id. Audited with who revoked it."""
+    by = actor if isinstance(actor, people.Actor) else people.Actor(str(actor))
     engine = engine or connect()
     with engine.begin() as conn:
         result = conn.execute(
@@ -115,7 +210,7 @@ def revoke_key(key_id: str, *, engine: Engine | None = None, actor: str = "admin
             .values(revoked_at=_now())
         )
         if result.rowcount > 0:
-            audit.append("key.revoked", actor, {"key_id": key_id}, conn=conn)
+            audit.append("key.revoked", by.name, {"key_id": key_id, **by.audit_fields()}, conn=conn)
     return result.rowcount > 0
 
 
@@ -137,12 +232,18 @@ def verify_key(key: str, *, engine: Engine | None = None) -> KeyInfo | None:
     key_id, secret = parts
     engine = engine or connect()
     with engine.connect() as conn:
-        row = conn.execute(select(api_keys).where(api_keys.c.id == key_id)).first()
+        row = conn.execute(
+            select(api_keys, users.c.name.label("user_name"))
+            .select_from(api_keys.outerjoin(users, users.c.id == api_keys.c.user_id))
+            .where(api_keys.c.id == key_id)
+        ).first()
     if row is None or row.revoked_at is not None:
         return None
     if not hmac.compare_digest(_digest(row.salt, secret), row.key_hash):
         return None
-    return KeyInfo(row.id, row.name, row.role, row.rate_limit)
+    return KeyInfo(
+        row.id, row.name, row.role, row.rate_limit, row.user_id, row.user_name, row.created_by_user_id
+    )
 
 
 def key_from_headers(authorization: str | None, x_api_key: str | None) -> str | None:
@@ -206,6 +307,56 @@ class RateLimiter:
                 return 0.0
             bucket[0] = tokens
             return (cost - tokens) / rate
+
+
+class FailedAuthLimiter:
+    """Failed authentications per client address: after ``limit`` unknown or revoked keys within
+    ``window`` seconds, every further attempt from that address is a 429 until the oldest failure
+    leaves the window (per worker process). A missing key is not a failure: nothing was guessed."""
+
+    def __init__(self, limit: int, window: float, max_clients: int = 100_000):
+        self.limit = limit
+        self.window = window
+        self.max_clients = max_clients
+        self._failures: dict[str, collections.deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, client: str, now: float) -> collections.deque[float] | None:
+        failures = self._failures.get(client)
+        if failures is None:
+            return None
+        while failures and now - failures[0] >= self.window:
+            failures.popleft()
+        if not failures:
+            del self._failures[client]
+            return None
+        return failures
+
+    def blocked(self, client: str) -> float:
+        """0 when ``client`` may try to authenticate, else the seconds until it may again."""
+        if self.limit <= 0:
+            return 0.0
+        now = time.monotonic()
+        with self._lock:
+            failures = self._recent(client, now)
+            if failures is None or len(failures) < self.limit:
+                return 0.0
+            return max(0.001, self.window - (now - failures[0]))
+
+    def failed(self, client: str) -> None:
+        if self.limit <= 0:
+            return
+        now = time.monotonic()
+        with self._lock:
+            if len(self._failures) >= self.max_clients:
+                for stale in [c for c in self._failures if not self._recent(c, now)]:
+                    self._failures.pop(stale, None)
+                if len(self._failures) >= self.max_clients:
+                    self._failures.clear()
+            failures = self._recent(client, now) or self._failures.setdefault(client, collections.deque())
+            failures.append(now)
+            if len(failures) > self.limit:
+                failures.popleft()
 
 
 def retry_after_header(wait: float) -> str:

@@ -31,6 +31,10 @@ class ServiceSettings:
     reload_poll_s: float = 1.0  # how often a worker looks for a reload another worker made
     pin_cpus: bool = True  # each worker process keeps all its threads on one CPU of its own (Linux)
     key_cache_s: float = 2.0  # how long a verified key is trusted before the store is read again
+    # (so a revoked key keeps working for up to this long: the revocation lag, 2 s by default)
+    auth_fail_limit: int = 30  # unknown or revoked keys from one client address within the window, then 429
+    auth_fail_window_s: float = 60.0
+    max_json_depth: int = 64  # JSON bodies nested deeper are refused (422)
     monitor_on_reload: bool = True  # re-screen the customer book after a reload that changed the lists
 
     @classmethod

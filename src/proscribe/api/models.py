@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, field_validator
 
 from proscribe.model import SCHEMATA
 
 SchemaName = Literal[SCHEMATA]  # type: ignore[valid-type]
-PropertyValues = list[str] | str
+#: Bounds the schema states (the body limit and ``max_batch`` apply on top of them).
+MAX_VALUE_CHARS = 10_000
+MAX_VALUES = 1_000
+MAX_PROPERTIES = 200
+MAX_QUERIES = 10_000
+Value = Annotated[str, StringConstraints(max_length=MAX_VALUE_CHARS)]
+PropertyValues = Annotated[list[Value], Field(max_length=MAX_VALUES)] | Value
 
 
 class ErrorResponse(BaseModel):
@@ -24,10 +30,11 @@ class ScreenQuery(BaseModel):
     """One query in the DESIGN.md shape (the FollowTheMoney-style record yente's /match takes)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    id: str | int | None = Field(None, examples=["q1"])
+    id: Annotated[str, StringConstraints(max_length=200)] | int | None = Field(None, examples=["q1"])
     schema_: SchemaName = Field("LegalEntity", alias="schema", examples=["Company"])
-    properties: dict[str, PropertyValues] = Field(
+    properties: dict[Annotated[str, StringConstraints(max_length=100)], PropertyValues] = Field(
         ...,
+        max_length=MAX_PROPERTIES,
         examples=[
             {"name": ["Yongxin Zhicheng"], "country": ["cn"], "registrationNumber": ["91110108562135265P"]}
         ],
@@ -38,7 +45,7 @@ class ScreenBatch(BaseModel):
     """Up to ``max_batch`` (1,000 by default) queries, screened in order."""
 
     model_config = ConfigDict(extra="forbid")
-    queries: list[ScreenQuery] = Field(..., min_length=1)
+    queries: list[ScreenQuery] = Field(..., min_length=1, max_length=MAX_QUERIES)
 
 
 def _screen_kind(value: Any) -> str:
@@ -93,17 +100,23 @@ class BatchScreenResponse(BaseModel):
 
 class EntityExample(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
-    id: str | None = Field(None, examples=["my-entity-id"])
-    schema_: str = Field(..., alias="schema", examples=["Person"])
-    properties: dict[str, str | list[Any]] = Field(..., examples=[{"name": ["John Doe"]}])
+    id: str | None = Field(None, max_length=200, examples=["my-entity-id"])
+    schema_: str = Field(..., alias="schema", max_length=100, examples=["Person"])
+    properties: dict[Annotated[str, StringConstraints(max_length=100)], Value | list[Any]] = Field(
+        ..., max_length=MAX_PROPERTIES, examples=[{"name": ["John Doe"]}]
+    )
 
 
 class EntityMatchQuery(BaseModel):
     weights: dict[str, float] = Field(
-        {}, description="Accepted for yente compatibility; the scorer's weights come from matching.toml."
+        {},
+        max_length=100,
+        description="Accepted for yente compatibility; the scorer's weights come from matching.toml.",
     )
-    config: dict[str, Any] = Field({}, description="Accepted for yente compatibility.")
-    queries: dict[str, EntityExample | None]
+    config: dict[str, Any] = Field({}, max_length=100, description="Accepted for yente compatibility.")
+    queries: dict[Annotated[str, StringConstraints(max_length=200)], EntityExample | None] = Field(
+        ..., max_length=MAX_QUERIES
+    )
 
 
 class TotalSpec(BaseModel):
@@ -241,11 +254,41 @@ class ReloadResponse(BaseModel):
     generation: int
 
 
+def _printable(value: str | None) -> str | None:
+    """Names shown in the audit trail carry no control or invisible characters."""
+    from proscribe.cases.users import UserError, check_name
+
+    if value is None:
+        return None
+    try:
+        return check_name(value, "value", 200)
+    except UserError as exc:
+        raise ValueError(str(exc).removeprefix("value: ")) from None
+
+
 class KeyCreateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(..., min_length=1, max_length=200)
+    name: str = Field(
+        ..., min_length=1, max_length=200, description="Unique. No control or invisible characters."
+    )
     role: Literal["screener", "analyst", "admin"]
-    rate_limit: float | None = Field(None, gt=0, le=1_000_000, description="Requests per second.")
+    user: str | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        description="The user the key belongs to (default: the user named like the key; created when "
+        "missing). A key minted for another user is audited as such and never approves what its "
+        "minter asked for.",
+    )
+    rate_limit: float | None = Field(
+        None,
+        ge=1 / 60,
+        le=10_000,
+        allow_inf_nan=False,
+        description="Requests per second, from 1/60 (one a minute) to 10,000 (default: the service's).",
+    )
+
+    _names = field_validator("name", "user")(_printable)
 
 
 class KeyCreatedResponse(BaseModel):
@@ -255,6 +298,8 @@ class KeyCreatedResponse(BaseModel):
     key: str = Field(..., description="The whole key. It is shown this once and cannot be read back.")
     created_at: str
     rate_limit: float | None = None
+    user: str | None = None
+    user_id: str | None = None
 
 
 class KeyListItem(BaseModel):
@@ -264,6 +309,8 @@ class KeyListItem(BaseModel):
     created_at: str
     revoked_at: str | None = None
     rate_limit: float | None = None
+    user_id: str | None = None
+    user: str | None = None
 
 
 class KeyListResponse(BaseModel):
@@ -279,8 +326,33 @@ class HealthResponse(BaseModel):
     status: str = "ok"
 
 
+class UserRolesRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(
+        ..., min_length=1, max_length=100, description="Unique. No control or invisible characters."
+    )
+    roles: list[Literal["analyst", "approver"]] = Field(..., min_length=1, max_length=2)
+
+    _names = field_validator("name")(_printable)
+
+
+class UserResponse(BaseModel):
+    id: str
+    name: str
+    roles: list[str]
+
+
+class UserListItem(UserResponse):
+    created_at: str
+    created_by: str | None = None
+
+
+class UserListResponse(BaseModel):
+    users: list[UserListItem]
+
+
 class ReadyResponse(BaseModel):
+    """Ready or not: no snapshot ids, no error text (the probe needs no key)."""
+
     status: Literal["ready", "loading", "failed"]
     auth: Literal["enabled", "disabled"]
-    snapshots: dict[str, int] = {}
-    detail: str | None = None

@@ -5,13 +5,15 @@ They pass the same gate as every other route (:class:`proscribe.api.app.Gate`): 
 at least the one :data:`ROUTE_ROLES` names (``screener`` < ``analyst`` < ``admin``), the rate
 limit and the body limit.
 
-**Who acts.** Case actions are recorded (case history, audit trail) under the *name of the API
-key* that made the request: give each person a key of their own (``proscribe keys create
---name alice --role analyst``). The key role gates the endpoint; the four-eyes rule uses the
-case roles of :mod:`proscribe.cases.alerts`: approving (or rejecting) a pending true-match
-closure or release of funds needs the key's name to hold the ``approver`` role (``proscribe
-cases user alice --role analyst --role approver``) and to differ from the person who asked;
-otherwise 403. Under ``--no-auth`` the actor is ``no-auth``.
+**Who acts.** Every API key belongs to a user (``proscribe keys create --name alice-laptop
+--user alice --role analyst``); case actions are recorded (case history, audit trail) under
+that *user*, never the key's name. The key role gates the endpoint; the four-eyes rule uses the
+user's case roles (:mod:`proscribe.cases.users`): approving (or rejecting) a pending true-match
+closure, a false-positive closure of a match at or above the block threshold, or a release of
+funds needs the key's user to hold the ``approver`` role (``proscribe cases user alice --role
+analyst --role approver``) and to be another person than the one who asked: another user id,
+and no key minted by (or for) the asker; otherwise 403. Under ``--no-auth`` the actor is
+``no-auth``, who is no user and approves nothing.
 
 **Roles.**
 
@@ -59,6 +61,7 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
+from proscribe import jsonbody
 from proscribe.api import auth
 from proscribe.api import workflow_models as wm
 from proscribe.api.app import ERRORS, _ready_index, _state, json_response, principal
@@ -139,15 +142,26 @@ def _errors(*codes: int) -> dict:
     return out
 
 
-def actor(who: auth.KeyInfo | None) -> str:
-    """The person acting: the API key's name (``no-auth`` under ``--no-auth``)."""
-    if who is None or who.id is None:
-        return "no-auth"
-    return who.name.strip() or f"key {who.id}"
+def actor(who: auth.KeyInfo | None):
+    """The person acting: the key's user (``no-auth`` under ``--no-auth``), with the key id and
+    everyone in control of the key, for four-eyes."""
+    from proscribe.cases.users import Actor
+
+    if who is None:
+        return Actor("no-auth")
+    return who.actor()
 
 
 def _case_call(func, *args, **kwargs):
-    from proscribe.cases.alerts import CaseError, ConflictError, PermissionDenied
+    """Typed case errors to status codes: 404 no case, 400 an invalid request, 403 four-eyes or
+    role, 409 a conflict or a state that forbids the action."""
+    from proscribe.cases.alerts import (
+        CaseError,
+        CaseNotFound,
+        ConflictError,
+        InvalidRequest,
+        PermissionDenied,
+    )
 
     try:
         return func(*args, **kwargs)
@@ -155,13 +169,12 @@ def _case_call(func, *args, **kwargs):
         raise HTTPException(409, f"conflict: {exc}") from None
     except PermissionDenied as exc:
         raise HTTPException(403, str(exc)) from None
+    except CaseNotFound as exc:
+        raise HTTPException(404, f"case_id: {exc}") from None
+    except InvalidRequest as exc:
+        raise HTTPException(400, str(exc)) from None
     except CaseError as exc:
-        message = str(exc)
-        if message.startswith("no case"):
-            raise HTTPException(404, f"case_id: {message}") from None
-        if "required" in message or "must be" in message or message.startswith("only"):
-            raise HTTPException(400, message) from None
-        raise HTTPException(409, message) from None  # the case's state forbids it
+        raise HTTPException(409, str(exc)) from None  # the case's state forbids it
 
 
 def _plain(row: dict) -> dict:
@@ -278,7 +291,7 @@ def case_assign(body: wm.AssignRequest, case_id: int = CaseId, who: auth.KeyInfo
     from proscribe.cases.alerts import assign
 
     person = actor(who)
-    version = _case_call(assign, case_id, body.assignee or person, actor=person, version=body.version)
+    version = _case_call(assign, case_id, body.assignee or person.name, actor=person, version=body.version)
     return json_response(_after(case_id, version))
 
 
@@ -307,9 +320,11 @@ def case_escalate(
 )
 def case_close(body: wm.CloseRequest, case_id: int = CaseId, who: auth.KeyInfo | None = Depends(principal)):
     """Close with an outcome and a reason. `true_match` moves the case to `pending_approval`
-    until a different person with the approver role approves it (four-eyes); `false_positive`
-    with `whitelist` puts the pairs on the good-guy list. Of two people closing the same case,
-    the second gets 409."""
+    until a different person with the approver role approves it (four-eyes); so does
+    `false_positive` when an open alert is a match at or above the block threshold (with
+    `whitelist`, its good-guy entries stay inactive until approved: `pending_whitelist`).
+    Otherwise `false_positive` with `whitelist` puts the pairs on the good-guy list at once. Of
+    two people closing the same case, the second gets 409."""
     from proscribe.cases.alerts import close
 
     if body.whitelist and body.outcome != "false_positive":
@@ -323,7 +338,7 @@ def case_close(body: wm.CloseRequest, case_id: int = CaseId, who: auth.KeyInfo |
         whitelist=body.whitelist,
         version=body.version,
     )
-    return json_response({"whitelisted": [], **result})
+    return json_response({"whitelisted": [], "pending_action": None, "pending_whitelist": [], **result})
 
 
 @router.post(
@@ -416,9 +431,9 @@ async def book_import(
     raw = await request.body()
     if fmt == "json":
         try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise HTTPException(400, f"body: not valid JSON: {exc}") from None
+            data = jsonbody.loads(raw)
+        except jsonbody.BodyError as exc:
+            raise HTTPException(400, str(exc)) from None
         try:
             if isinstance(data, list):
                 records = BOOK_RECORDS.validate_python(data)
@@ -439,7 +454,7 @@ async def book_import(
             path = FilePath(folder) / f"api-upload.{fmt}"
             path.write_bytes(raw)
             try:
-                return import_book(path, fmt=fmt, replace=replace, actor=actor(who))
+                return import_book(path, fmt=fmt, replace=replace, actor=actor(who).name)
             except BookFormatError as exc:
                 errors = exc.errors
                 if media == "application/json":
@@ -535,7 +550,7 @@ async def monitor_run(
     index = _ready_index(_state(request))
     try:
         stats = await run_in_threadpool(
-            lambda: monitor.run(index=index, full=full, workers=1, actor=actor(who))
+            lambda: monitor.run(index=index, full=full, workers=1, actor=actor(who).name)
         )
     except monitor.MonitorBusy as exc:
         raise HTTPException(409, str(exc)) from None
@@ -732,7 +747,7 @@ async def ownership_import(
     if not raw.strip():
         raise HTTPException(400, "body: empty; send the ownership CSV, JSON or FtM JSON lines")
     suffix = OWNERSHIP_SUFFIX.get(_media_type(request), "txt")
-    person = actor(who)
+    person = actor(who).name
 
     def run() -> dict:
         with tempfile.TemporaryDirectory(prefix="proscribe-ownership-") as folder:

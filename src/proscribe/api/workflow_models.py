@@ -36,9 +36,13 @@ class CaseSummary(BaseModel):
     closed_at: str | None = None
     closed_by: str | None = None
     approved_by: str | None = None
-    pending_action: str | None = Field(None, description="close_true_match or release_funds")
-    pending_by: str | None = None
+    pending_action: str | None = Field(
+        None, description="close_true_match, close_false_positive or release_funds"
+    )
+    pending_by: str | None = Field(None, description="The user who asked (four-eyes compares user ids).")
+    pending_user_id: str | None = None
     pending_reason: str | None = None
+    pending_whitelist: bool | None = Field(None, description="close_false_positive: whitelist once approved.")
     funds_released: bool = False
     version: int = Field(..., description="Send it back with a change: a stale version is a 409 conflict.")
     age_hours: float
@@ -117,7 +121,13 @@ class CloseResponse(BaseModel):
     case: int
     state: Literal["closed", "pending_approval"]
     version: int
-    whitelisted: list[Any] = []
+    pending_action: str | None = Field(
+        None, description="close_true_match or close_false_positive when pending"
+    )
+    whitelisted: list[Any] = Field([], description="Good-guy entries now active.")
+    pending_whitelist: list[Any] = Field(
+        [], description="Good-guy entries inactive until an approver approves."
+    )
 
 
 class ReleaseRequest(BaseModel):

@@ -7,9 +7,13 @@ monitoring run killed half-way and run again raises none twice and loses none.
 
 Alerts group into one open case per customer (or payment). A case moves through ``open`` ->
 ``in_review`` (assigned) -> ``escalated`` -> ``closed`` as ``true_match``, ``false_positive`` or
-``inconclusive``, always with a reason. Four-eyes: closing as a true match, and releasing blocked
-funds, wait in ``pending_approval`` / ``pending_action`` until a second person with the
-``approver`` role approves; never the person who asked.
+``inconclusive``, always with a reason. Four-eyes: closing as a true match, closing as a false
+positive (or whitelisting) a case with a match at or above the block threshold, and releasing
+blocked funds, wait in ``pending_approval`` / ``pending_action`` until a second person with the
+``approver`` role approves; never the person who asked. "Person" is a user
+(:mod:`proscribe.cases.users`), compared by id with everyone in control of the key used, never
+by a name a key happens to carry. Until such a false-positive closure is approved its good-guy
+entries exist but are inactive (pending).
 
 Every change is ``UPDATE ... WHERE id = :id AND version = :seen``: of two analysts acting on the
 same case one wins and the other gets :class:`ConflictError` (optimistic locking).
@@ -27,8 +31,11 @@ from sqlalchemy.exc import IntegrityError
 
 from proscribe import audit
 from proscribe.cases import goodguys
-from proscribe.cases.store import alerts, case_users, cases, now
+from proscribe.cases import users as people
+from proscribe.cases.store import alerts, cases, now
 from proscribe.store.db import connect
+
+Who = people.Actor | str
 
 STATES = ("open", "in_review", "escalated", "pending_approval", "closed")
 DISPOSITIONS = ("true_match", "false_positive", "inconclusive")
@@ -47,6 +54,14 @@ class ConflictError(CaseError):
 
 class PermissionDenied(CaseError):
     """The actor may not do this (four-eyes, role)."""
+
+
+class CaseNotFound(CaseError):
+    """No case has that id."""
+
+
+class InvalidRequest(CaseError):
+    """The request itself is incomplete or contradictory (no reason, unknown disposition)."""
 
 
 def alert_key(subject_kind: str, subject_id: str, subject_hash: str, entity_id: str, fingerprint: str) -> str:
@@ -222,32 +237,17 @@ def raise_for_result(
 # -- users ------------------------------------------------------------------------------------
 
 
-def add_user(name: str, roles: list[str], *, actor: str = "system", engine: Engine | None = None) -> None:
-    bad = [r for r in roles if r not in ROLES]
-    if bad or not roles:
-        raise CaseError(f"roles must be among {', '.join(ROLES)} (got {', '.join(roles) or 'none'})")
-    engine = engine or connect()
-    with engine.begin() as conn:
-        existing = conn.execute(select(case_users).where(case_users.c.name == name)).first()
-        if existing:
-            conn.execute(
-                update(case_users).where(case_users.c.name == name).values(roles=",".join(sorted(roles)))
-            )
-        else:
-            conn.execute(
-                insert(case_users).values(name=name, roles=",".join(sorted(roles)), created_at=now())
-            )
-        audit.append(
-            "config.user_roles",
-            actor,
-            {"user": name, "roles": sorted(roles), "before": existing.roles if existing else None},
-            conn=conn,
-        )
+def add_user(name: str, roles: list[str], *, actor: Who = "system", engine: Engine | None = None) -> None:
+    """Create the user ``name`` or set their case roles (the users API keys belong to)."""
+    try:
+        people.set_roles(name, roles, actor=actor, engine=engine)
+    except people.UserError as exc:
+        raise InvalidRequest(str(exc)) from None
 
 
 def user_roles(conn: Connection, name: str) -> set[str]:
-    row = conn.execute(select(case_users.c.roles).where(case_users.c.name == name)).first()
-    return set(row.roles.split(",")) if row else set()
+    row = people.get(conn, name=name)
+    return people.roles_of(conn, row.id) if row is not None else set()
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -260,6 +260,7 @@ def _age(created_at: str, now_: datetime.datetime) -> float:
 
 def _case_dict(row, now_: datetime.datetime) -> dict[str, Any]:
     data = dict(row._mapping)
+    data.pop("pending_controllers", None)  # internal: who may not approve
     age = _age(data["created_at"], now_)
     sla = SLA_HOURS.get(data["priority"], 72)
     data["age_hours"] = round(age, 1)
@@ -301,7 +302,7 @@ def get_case(case_id: int, *, engine: Engine | None = None) -> dict[str, Any]:
     with engine.connect() as conn:
         row = conn.execute(select(cases).where(cases.c.id == case_id)).first()
         if row is None:
-            raise CaseError(f"no case {case_id}")
+            raise CaseNotFound(f"no case {case_id}")
         case = _case_dict(row, datetime.datetime.now(datetime.UTC))
         case["alerts"] = []
         for alert in conn.execute(select(alerts).where(alerts.c.case_id == case_id).order_by(alerts.c.id)):
@@ -329,7 +330,7 @@ def _load(conn: Connection, case_id: int, version: int | None):
     conn.execute(update(cases).where(cases.c.id == case_id).values(version=cases.c.version))
     row = conn.execute(select(cases).where(cases.c.id == case_id)).first()
     if row is None:
-        raise CaseError(f"no case {case_id}")
+        raise CaseNotFound(f"no case {case_id}")
     if version is not None and row.version != version:
         raise ConflictError(
             f"case {case_id} was changed by someone else (you saw version {version}, it is now "
@@ -352,15 +353,48 @@ def _update(conn: Connection, row, **values) -> None:
         )
 
 
-def _require(actor: str, reason: str | None = None, need_reason: bool = False) -> None:
-    if not actor or not actor.strip():
-        raise CaseError("an actor (who does this) is required")
+def _require(actor: Who, reason: str | None = None, need_reason: bool = False) -> None:
+    if not actor or not str(actor).strip():
+        raise InvalidRequest("an actor (who does this) is required")
     if need_reason and not (reason and reason.strip()):
-        raise CaseError("a reason is required")
+        raise InvalidRequest("a reason is required")
+
+
+def _block_threshold() -> float:
+    from proscribe.match.config import load_config
+
+    return float(load_config().block)
+
+
+def _blocking(rows) -> list:
+    """The alerts that are matches at or above the block threshold (they need four-eyes to be
+    dismissed)."""
+    threshold = _block_threshold()
+    return [a for a in rows if a.decision == "block" or float(a.score) >= threshold]
+
+
+def _pending(who: people.Actor, action: str, reason: str) -> dict[str, Any]:
+    return {
+        "pending_action": action,
+        "pending_by": who.name,
+        "pending_reason": reason,
+        "pending_user_id": who.user_id,
+        "pending_controllers": people.controllers_json(who),
+    }
+
+
+_CLEARED = {
+    "pending_action": None,
+    "pending_by": None,
+    "pending_reason": None,
+    "pending_user_id": None,
+    "pending_controllers": None,
+    "pending_whitelist": None,
+}
 
 
 def assign(
-    case_id: int, assignee: str, *, actor: str, version: int | None = None, engine: Engine | None = None
+    case_id: int, assignee: str, *, actor: Who, version: int | None = None, engine: Engine | None = None
 ) -> int:
     _require(actor)
     engine = engine or connect()
@@ -371,13 +405,16 @@ def assign(
         state = "in_review" if row.state == "open" else row.state
         _update(conn, row, assignee=assignee, state=state)
         audit.append(
-            "case.assigned", actor, {"case": case_id, "assignee": assignee, "from": row.assignee}, conn=conn
+            "case.assigned",
+            str(actor),
+            {"case": case_id, "assignee": assignee, "from": row.assignee},
+            conn=conn,
         )
     return row.version + 1
 
 
 def escalate(
-    case_id: int, *, actor: str, reason: str, version: int | None = None, engine: Engine | None = None
+    case_id: int, *, actor: Who, reason: str, version: int | None = None, engine: Engine | None = None
 ) -> int:
     _require(actor, reason, need_reason=True)
     engine = engine or connect()
@@ -386,7 +423,7 @@ def escalate(
         if row.state in ("closed", "pending_approval"):
             raise CaseError(f"case {case_id} is {row.state}")
         _update(conn, row, state="escalated", reason=reason)
-        audit.append("case.escalated", actor, {"case": case_id, "reason": reason}, conn=conn)
+        audit.append("case.escalated", str(actor), {"case": case_id, "reason": reason}, conn=conn)
     return row.version + 1
 
 
@@ -400,50 +437,96 @@ def _close_alerts(conn: Connection, case_id: int, disposition: str) -> list:
     return rows
 
 
+def _whitelist(
+    conn: Connection, closed: list, *, actor: str, reason: str, case_id: int, pending: bool
+) -> list:
+    return [
+        goodguys.add(
+            conn,
+            subject_id=alert.subject_id,
+            entity_id=alert.entity_id,
+            subject_hash=alert.subject_hash,
+            entity_fingerprint=alert.entity_fingerprint,
+            actor=actor,
+            reason=reason,
+            case_id=case_id,
+            pending=pending,
+        )
+        for alert in closed
+    ]
+
+
 def close(
     case_id: int,
     disposition: str,
     reason: str,
     *,
-    actor: str,
+    actor: Who,
     whitelist: bool = False,
     version: int | None = None,
     engine: Engine | None = None,
 ) -> dict[str, Any]:
-    """Close a case. ``true_match`` waits for an approver (four-eyes); ``false_positive`` with
-    ``whitelist`` puts every open alert's pair on the good-guy list."""
+    """Close a case. ``true_match`` waits for an approver (four-eyes); so does ``false_positive``
+    when an open alert is a match at or above the block threshold (its good-guy entries, with
+    ``whitelist``, stay inactive until approved). Otherwise ``false_positive`` with ``whitelist``
+    puts every open alert's pair on the good-guy list at once."""
     _require(actor, reason, need_reason=True)
     if disposition not in DISPOSITIONS:
-        raise CaseError(f"disposition must be one of {', '.join(DISPOSITIONS)}")
+        raise InvalidRequest(f"disposition must be one of {', '.join(DISPOSITIONS)}")
     if whitelist and disposition != "false_positive":
-        raise CaseError("only a false positive can be whitelisted")
+        raise InvalidRequest("only a false positive can be whitelisted")
     engine = engine or connect()
     with engine.begin() as conn:
         row = _load(conn, case_id, version)
+        who = people.resolve(conn, actor)
         if row.state == "closed":
             raise ConflictError(f"case {case_id} is already closed as {row.disposition} by {row.closed_by}")
-        if row.state == "pending_approval":
+        if row.state == "pending_approval" or row.pending_action:
             raise ConflictError(
                 f"case {case_id} is waiting for approval of {row.pending_action} by {row.pending_by}"
             )
-        if disposition == "true_match":
+        open_alerts = conn.execute(
+            select(alerts).where(alerts.c.case_id == case_id, alerts.c.state == "open")
+        ).all()
+        blocking = _blocking(open_alerts) if disposition == "false_positive" else []
+        if disposition == "true_match" or blocking:
+            action = "close_true_match" if disposition == "true_match" else "close_false_positive"
             _update(
                 conn,
                 row,
                 state="pending_approval",
-                pending_action="close_true_match",
-                pending_by=actor,
-                pending_reason=reason,
-                disposition="true_match",
+                disposition=disposition,
                 reason=reason,
+                pending_whitelist=bool(whitelist) if blocking else None,
+                **_pending(who, action, reason),
+            )
+            entries = (
+                _whitelist(conn, open_alerts, actor=who.name, reason=reason, case_id=case_id, pending=True)
+                if whitelist
+                else []
             )
             audit.append(
                 "case.close_requested",
-                actor,
-                {"case": case_id, "disposition": disposition, "reason": reason},
+                who.name,
+                {
+                    "case": case_id,
+                    "disposition": disposition,
+                    "reason": reason,
+                    "whitelist": bool(whitelist),
+                    "pending_goodguys": entries,
+                    "blocking_alerts": [a.id for a in blocking],
+                    **who.audit_fields(),
+                },
                 conn=conn,
             )
-            return {"case": case_id, "state": "pending_approval", "version": row.version + 1}
+            return {
+                "case": case_id,
+                "state": "pending_approval",
+                "version": row.version + 1,
+                "pending_action": action,
+                "whitelisted": [],
+                "pending_whitelist": entries,
+            }
         _update(
             conn,
             row,
@@ -451,27 +534,17 @@ def close(
             disposition=disposition,
             reason=reason,
             closed_at=now(),
-            closed_by=actor,
+            closed_by=who.name,
         )
         closed = _close_alerts(conn, case_id, disposition)
-        entries = []
-        if whitelist:
-            for alert in closed:
-                entries.append(
-                    goodguys.add(
-                        conn,
-                        subject_id=alert.subject_id,
-                        entity_id=alert.entity_id,
-                        subject_hash=alert.subject_hash,
-                        entity_fingerprint=alert.entity_fingerprint,
-                        actor=actor,
-                        reason=reason,
-                        case_id=case_id,
-                    )
-                )
+        entries = (
+            _whitelist(conn, closed, actor=who.name, reason=reason, case_id=case_id, pending=False)
+            if whitelist
+            else []
+        )
         audit.append(
             "case.closed",
-            actor,
+            who.name,
             {
                 "case": case_id,
                 "disposition": disposition,
@@ -485,7 +558,7 @@ def close(
 
 
 def request_release(
-    case_id: int, reason: str, *, actor: str, version: int | None = None, engine: Engine | None = None
+    case_id: int, reason: str, *, actor: Who, version: int | None = None, engine: Engine | None = None
 ) -> int:
     """Ask to release blocked funds held under this case (four-eyes: an approver must approve)."""
     _require(actor, reason, need_reason=True)
@@ -498,84 +571,100 @@ def request_release(
             raise ConflictError(
                 f"case {case_id} is waiting for approval of {row.pending_action} by {row.pending_by}"
             )
-        _update(conn, row, pending_action="release_funds", pending_by=actor, pending_reason=reason)
-        audit.append("case.release_requested", actor, {"case": case_id, "reason": reason}, conn=conn)
+        who = people.resolve(conn, actor)
+        _update(conn, row, **_pending(who, "release_funds", reason))
+        audit.append(
+            "case.release_requested",
+            who.name,
+            {"case": case_id, "reason": reason, **who.audit_fields()},
+            conn=conn,
+        )
     return row.version + 1
 
 
 def approve(
     case_id: int,
     *,
-    actor: str,
+    actor: Who,
     reason: str | None = None,
     reject: bool = False,
     version: int | None = None,
     engine: Engine | None = None,
 ) -> dict[str, Any]:
-    """The second pair of eyes: an approver (never the requester) approves or rejects the pending
-    action (a true-match closure or a release of blocked funds)."""
+    """The second pair of eyes: a user with the approver role, who is not the requester (by user
+    id, and by everyone in control of either key), approves or rejects the pending action (a
+    true-match closure, a false-positive closure of a blocking match, a release of funds)."""
     _require(actor, reason, need_reason=reject)
     engine = engine or connect()
     with engine.begin() as conn:
         row = _load(conn, case_id, version)
+        who = people.resolve(conn, actor)
         if not row.pending_action:
             raise CaseError(f"case {case_id} has nothing waiting for approval")
-        if "approver" not in user_roles(conn, actor):
-            raise PermissionDenied(f"{actor} does not have the approver role")
-        if actor == row.pending_by:
+        if "approver" not in people.roles_of(conn, who.user_id):
+            raise PermissionDenied(f"{who.name} does not have the approver role")
+        requester = people.controllers_of(row.pending_controllers, row.pending_by)
+        if row.pending_user_id:
+            requester |= {row.pending_user_id}
+        shared = requester & who.people()
+        if shared:
+            same = who.user_id == row.pending_user_id or f"name:{who.name}" in shared
+            detail = "is the same person" if same else "uses a key minted by (or for) the person who asked"
             raise PermissionDenied(
-                f"four-eyes: {actor} asked for {row.pending_action} and cannot approve it too"
+                f"four-eyes: {row.pending_by} asked for {row.pending_action}; {who.name} {detail} "
+                "and cannot approve it"
             )
         action = row.pending_action
-        cleared = {"pending_action": None, "pending_by": None, "pending_reason": None}
+        fields = {"case": case_id, "action": action, "requested_by": row.pending_by, **who.audit_fields()}
         if reject:
-            state = "in_review" if action == "close_true_match" else row.state
-            disposition = None if action == "close_true_match" else row.disposition
-            _update(conn, row, state=state, disposition=disposition, **cleared)
+            closing = action in ("close_true_match", "close_false_positive")
+            state = "in_review" if closing else row.state
+            disposition = None if closing else row.disposition
+            _update(conn, row, state=state, disposition=disposition, **_CLEARED)
+            dropped = goodguys.reject_pending(conn, case_id, actor=who.name, reason=reason or "")
             audit.append(
                 "case.approval_rejected",
-                actor,
-                {"case": case_id, "action": action, "requested_by": row.pending_by, "reason": reason},
+                who.name,
+                {**fields, "reason": reason, "goodguys_rejected": dropped},
                 conn=conn,
             )
             return {"case": case_id, "action": action, "approved": False, "state": state}
-        if action == "close_true_match":
+        if action in ("close_true_match", "close_false_positive"):
+            disposition = "true_match" if action == "close_true_match" else "false_positive"
             _update(
                 conn,
                 row,
                 state="closed",
-                disposition="true_match",
+                disposition=disposition,
                 closed_at=now(),
                 closed_by=row.pending_by,
-                approved_by=actor,
-                **cleared,
+                approved_by=who.name,
+                **_CLEARED,
             )
-            closed = _close_alerts(conn, case_id, "true_match")
+            closed = _close_alerts(conn, case_id, disposition)
+            activated = goodguys.approve_pending(conn, case_id, actor=who.name)
             audit.append(
                 "case.closed",
-                actor,
+                who.name,
                 {
                     "case": case_id,
-                    "disposition": "true_match",
+                    "disposition": disposition,
                     "reason": row.pending_reason,
                     "requested_by": row.pending_by,
-                    "approved_by": actor,
+                    "approved_by": who.name,
                     "alerts": [a.id for a in closed],
+                    "whitelisted": activated,
+                    **who.audit_fields(),
                 },
                 conn=conn,
             )
             state = "closed"
         else:
-            _update(conn, row, funds_released=True, approved_by=actor, **cleared)
+            _update(conn, row, funds_released=True, approved_by=who.name, **_CLEARED)
             audit.append(
                 "case.funds_released",
-                actor,
-                {
-                    "case": case_id,
-                    "requested_by": row.pending_by,
-                    "reason": row.pending_reason,
-                    "approved_by": actor,
-                },
+                who.name,
+                {**fields, "reason": row.pending_reason, "approved_by": who.name},
                 conn=conn,
             )
             state = row.state

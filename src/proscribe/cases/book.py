@@ -94,6 +94,39 @@ def _flat_record(row: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
+def _utf8_text(data: bytes, path: Path) -> str:
+    """The file as text; a file that is not UTF-8 is refused whole, naming the line and byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise BookFormatError(
+            path,
+            [
+                f"line {line}: not UTF-8 text (byte 0x{data[exc.start]:02X} at offset {exc.start}); save it as UTF-8"
+            ],
+        ) from None
+
+
+def _json_line(raw: bytes, number: int) -> Any:
+    """One JSON line: the record, or an error string naming the line (not UTF-8, a lone
+    surrogate, nested too deep, not JSON)."""
+    from proscribe import jsonbody
+
+    try:
+        return jsonbody.loads(raw, where=f"line {number}")
+    except jsonbody.SyntaxProblem:
+        try:
+            json.loads(raw.decode("utf-8"))
+        except json.JSONDecodeError as exc:
+            return f"line {number}: invalid JSON: {exc.msg} at column {exc.colno}"
+        except (ValueError, RecursionError) as exc:
+            return f"line {number}: invalid JSON: {exc}"
+        return f"line {number}: invalid JSON"
+    except jsonbody.BodyError as exc:
+        return str(exc)
+
+
 def read_records(path: Path, fmt: str | None = None) -> Iterator[tuple[int, Any]]:
     """Yield (line or row number, record dict, or an error string) for every record."""
     path = Path(path)
@@ -102,31 +135,31 @@ def read_records(path: Path, fmt: str | None = None) -> Iterator[tuple[int, Any]
     suffix = path.suffix.lower()
     fmt = fmt or {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}.get(suffix, "jsonl")
     if fmt == "jsonl":
-        with path.open(encoding="utf-8-sig") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
+        with path.open("rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                if not raw.strip():
                     continue
-                try:
-                    yield number, json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield number, f"line {number}: invalid JSON: {exc.msg} at column {exc.colno}"
+                yield number, _json_line(raw, number)
     elif fmt == "csv":
         import csv
+        import io
 
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            try:
-                header = [h.strip() for h in next(reader)]
-            except StopIteration:
-                return
-            for row in reader:
-                number = reader.line_num
-                if not any(cell.strip() for cell in row):
-                    continue
-                if len(row) != len(header):
-                    yield number, f"line {number}: expected {len(header)} columns, found {len(row)}"
-                    continue
-                yield number, _flat_record(dict(zip(header, row, strict=True)))
+        text = _utf8_text(path.read_bytes(), path)
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            return
+        for row in reader:
+            number = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                yield number, f"line {number}: expected {len(header)} columns, found {len(row)}"
+                continue
+            yield number, _flat_record(dict(zip(header, row, strict=True)))
     elif fmt == "parquet":
         import pyarrow.parquet as pq
 

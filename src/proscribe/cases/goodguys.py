@@ -3,6 +3,10 @@
 A whitelisted pair is not alerted again while neither side changes: the entry keeps the customer
 record's hash and the list entity's fingerprint. When either changes, the entry lapses (it is
 kept, marked lapsed with the reason) and the alert comes back, saying what changed.
+
+An entry for a match at or above the block threshold is written *pending*: inactive (it
+suppresses nothing) until an approver approves the case's closure (:func:`approve_pending`);
+a rejection marks it rejected (:func:`reject_pending`).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ def add(
     actor: str,
     reason: str,
     case_id: int | None = None,
+    pending: bool = False,
 ) -> int:
     record = conn.execute(
         select(book_customers.c.record, book_customers.c.record_hash).where(
@@ -44,12 +49,13 @@ def add(
             created_by=actor,
             reason=reason,
             created_at=now(),
-            active=True,
+            active=not pending,
+            pending=pending,
         )
     )
     entry_id = result.inserted_primary_key[0]
     audit.append(
-        "goodguy.add",
+        "goodguy.requested" if pending else "goodguy.add",
         actor,
         {
             "goodguy": entry_id,
@@ -63,6 +69,47 @@ def add(
         conn=conn,
     )
     return entry_id
+
+
+def _pending_ids(conn: Connection, case_id: int) -> list[int]:
+    return [
+        r.id
+        for r in conn.execute(
+            select(goodguys.c.id).where(goodguys.c.case_id == case_id, goodguys.c.pending.is_(True))
+        )
+    ]
+
+
+def approve_pending(conn: Connection, case_id: int, *, actor: str) -> list[int]:
+    """The approver agreed: the case's pending entries become active. Their ids."""
+    ids = _pending_ids(conn, case_id)
+    if ids:
+        conn.execute(
+            update(goodguys)
+            .where(goodguys.c.id.in_(ids))
+            .values(active=True, pending=False, approved_by=actor)
+        )
+        audit.append(
+            "goodguy.add", actor, {"goodguys": ids, "case": case_id, "approved_by": actor}, conn=conn
+        )
+    return ids
+
+
+def reject_pending(conn: Connection, case_id: int, *, actor: str, reason: str) -> list[int]:
+    """The approver refused: the case's pending entries never become active. Their ids."""
+    ids = _pending_ids(conn, case_id)
+    if ids:
+        conn.execute(
+            update(goodguys)
+            .where(goodguys.c.id.in_(ids))
+            .values(
+                active=False,
+                pending=False,
+                lapsed_at=now(),
+                lapse_reason=f"approval refused by {actor}: {reason}",
+            )
+        )
+    return ids
 
 
 def _list_change(conn: Connection, entity_id: str, old_fp: str, new_fp: str) -> str:

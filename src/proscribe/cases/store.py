@@ -76,9 +76,12 @@ cases = Table(
     Column("closed_by", String(100)),
     Column("approved_by", String(100)),
     # four-eyes: an action waiting for a second person with the approver role
-    Column("pending_action", String(20)),  # close_true_match | release_funds
-    Column("pending_by", String(100)),
+    Column("pending_action", String(20)),  # close_true_match | close_false_positive | release_funds
+    Column("pending_by", String(100)),  # the user's name (shown); the check uses the two columns below
     Column("pending_reason", Text),
+    Column("pending_user_id", String(32)),  # the user who asked (users.id)
+    Column("pending_controllers", Text),  # JSON: every user in control of the asking key (user, minter)
+    Column("pending_whitelist", Boolean),  # close_false_positive: whitelist the pairs once approved
     Column("funds_released", Boolean, nullable=False, default=False),
     Column("version", Integer, nullable=False, default=1),
 )
@@ -130,10 +133,15 @@ goodguys = Table(
     Column("active", Boolean, nullable=False, default=True),
     Column("lapsed_at", String(32)),
     Column("lapse_reason", Text),
+    # a match at or above the block threshold is whitelisted only once an approver agrees: until
+    # then the entry is inactive and pending
+    Column("pending", Boolean),
+    Column("approved_by", String(100)),
 )
 Index("ix_goodguys_pair", goodguys.c.subject_id, goodguys.c.entity_id)
 
-#: People who work cases, and their roles (analyst, approver).
+#: Before users had a table of their own (:data:`proscribe.store.service_tables.users`), the
+#: people who work cases and their roles; read once by the store migration, never written.
 case_users = Table(
     "case_users",
     metadata,
