@@ -4,7 +4,10 @@ designations per regime (status, aggregate, path, computed_at) and the log of st
 :func:`compute` recomputes every regime. The computed state of each regime is kept next to the
 store (``PROSCRIBE_HOME/ownership/``); when the edges are unchanged since then, only the parties
 whose designation changed are fed to :meth:`RegimeResult.update`, which recomputes the part of
-the graph downstream of them. Either way, only rows whose status changed are written to
+the graph downstream of them. The state file is in a format that cannot run code when read
+(:mod:`proscribe.index.safe_format`), its sha256 is recorded in the store
+(``ownership_state_files``) and checked before it is read: a planted, changed or unreadable state
+file is recomputed in full, with a warning, never trusted. Either way, only rows whose status changed are written to
 ``ownership_changes`` (what ``proscribe ownership changes`` lists).
 """
 
@@ -12,21 +15,25 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import json
-import pickle
+import logging
+import os
 from typing import Any
 
 import numpy as np
 from sqlalchemy import Column, Float, Integer, String, Table, Text, delete, insert, select
 
 from proscribe import settings
+from proscribe.index import safe_format
 from proscribe.model import Entity, Sanction
 from proscribe.ownership import explain as explain_mod
-from proscribe.ownership.graph import Edge, Issue, OwnershipData, OwnershipGraph, Party, today
+from proscribe.ownership.graph import Edge, Fixpoint, Issue, OwnershipData, OwnershipGraph, Party, today
 from proscribe.ownership.regime import (
     REGIME_NAMES,
     STATUS_LABEL,
     RegimeResult,
+    channels,
     regime_by_name,
 )
 from proscribe.ownership.regime import compute as compute_regime
@@ -100,6 +107,19 @@ changes_table = Table(
     Column("computed_at", String(32), nullable=False),
     Column("mode", String(12), nullable=False),  # incremental | full
 )
+
+#: One row per ownership state file this code wrote (``PROSCRIBE_HOME/ownership/``): its name and
+#: sha256. A state file is loaded only when its bytes are the recorded ones.
+state_files_table = Table(
+    "ownership_state_files",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("sha256", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("saved_at", String(32), nullable=False),
+)
+
+log = logging.getLogger("proscribe.ownership")
 
 
 def _now() -> str:
@@ -307,14 +327,26 @@ class Context:
 
 
 #: The layout of the saved computation state; a state of another layout is recomputed in full
-#: (2: integer share units and the ``unknown`` relationship kind).
-STATE_VERSION = 2
+#: (2: integer share units and the ``unknown`` relationship kind; 3: the safe format, not pickle).
+STATE_VERSION = 3
+
+#: The only class a state file may name: the graph's edge records (everything else is arrays,
+#: numbers, strings and containers, and the objects are rebuilt here through their constructors).
+_STATE_CLASSES: dict[str, type] = {"Edge": Edge}
+
+#: What a fixpoint computed (the rest, weights and thresholds, follows from the graph and the rule).
+_FIXPOINT_STATE = ("member", "seeds", "sums", "rank", "clock")
+_CONTROLLER_STATE = ("member", "seeds", "keys", "contrib", "passed_at", "sums", "joint_counted")
+
+
+class StateFileError(ValueError):
+    """A state file that must not be used: not recorded, changed since it was written, unreadable."""
 
 
 def _state_path(regime: str):
     folder = settings.home() / "ownership"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"state-{regime}.pkl"
+    return folder / f"state-{regime}.npz"
 
 
 def compute(
@@ -333,7 +365,7 @@ def compute(
     out: dict[str, dict[str, Any]] = {}
     for name in regimes:
         regime = regime_by_name(name)
-        result, mode = _incremental_or_full(regime, context)
+        result, mode = _incremental_or_full(regime, context, engine)
         out[name] = _persist(regime, result, context, mode, engine)
         out[name]["mode"] = mode
     return out
@@ -346,45 +378,206 @@ def _edge_keys(graph: OwnershipGraph) -> dict[tuple, tuple]:
     }
 
 
-def _incremental_or_full(regime, context: Context) -> tuple[RegimeResult, str]:
+def _incremental_or_full(regime, context: Context, engine=None) -> tuple[RegimeResult, str]:
     """Update the saved state when there is one for the same date: only the designations that
     changed (and the entities whose incoming edges changed) are recomputed, downstream."""
     path = _state_path(regime.name)
-    state = None
-    if path.exists():
-        try:
-            state = pickle.loads(path.read_bytes())
-        except Exception:  # a damaged state is recomputed, never trusted
-            state = None
+    state = _load_state(path, regime, engine)
     if state and state.get("version") == STATE_VERSION and state.get("as_of") == context.as_of:
         previous: RegimeResult = state["result"]
         if state.get("signature") == context.signature and previous.graph.ids == context.graph.ids:
             previous.graph.edges = context.graph.edges
             previous.update(context.listed, context.uncertain)
-            _save_state(path, regime, previous, context)
+            _save_state(path, regime, previous, context, engine)
             return previous, "incremental" if regime.aggregate else "full"
         old_keys, new_keys = _edge_keys(previous.graph), _edge_keys(context.graph)
         touched = {key[1] for key in set(old_keys) ^ set(new_keys)}
         touched |= {key[1] for key in set(old_keys) & set(new_keys) if old_keys[key] != new_keys[key]}
         result = previous.rebase(context.graph, context.listed, context.uncertain, touched)
-        _save_state(path, regime, result, context)
+        _save_state(path, regime, result, context, engine)
         return result, "incremental" if regime.aggregate else "full"
     result = compute_regime(regime, context.graph, context.listed, context.uncertain)
-    _save_state(path, regime, result, context)
+    _save_state(path, regime, result, context, engine)
     return result, "full"
 
 
-def _save_state(path, regime, result: RegimeResult, context: Context) -> None:
-    path.write_bytes(
-        pickle.dumps(
-            {
-                "version": STATE_VERSION,
-                "signature": context.signature,
-                "as_of": context.as_of,
-                "result": result,
-            }
+def _save_state(path, regime, result: RegimeResult, context: Context, engine=None) -> None:
+    """Write the state in the safe format (:mod:`proscribe.index.safe_format`: arrays and JSON,
+    nothing that runs code when read) atomically and record its sha256 in the store, so that only
+    this file is ever loaded from ``path``. A state that cannot be written is forgotten (the next
+    computation is a full one), never left half-recorded."""
+    state = {
+        "version": STATE_VERSION,
+        "regime": regime.name,
+        "signature": context.signature,
+        "as_of": context.as_of,
+        "graph": _graph_state(result.graph),
+        "listed": result.listed,
+        "uncertain": result.uncertain,
+        "certain": _fixpoint_state(result.certain, regime),
+        "possible": _fixpoint_state(result.possible, regime),
+    }
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        data = safe_format.dumps(state, _STATE_CLASSES)
+        with tmp.open("wb") as handle:
+            handle.write(data)
+        tmp.replace(path)
+    except (OSError, TypeError) as exc:
+        log.warning(
+            "ownership state %s could not be written (%s): the next computation is a full one", path, exc
         )
+        tmp.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
+        _forget_state(path, engine)
+        return
+    _record_state(path, hashlib.sha256(data).hexdigest(), len(data), engine)
+    path.with_suffix(".pkl").unlink(missing_ok=True)  # the pickled state of older versions: never read
+
+
+def _load_state(path, regime, engine=None) -> dict[str, Any] | None:
+    """The saved state in ``path`` if its bytes are the ones recorded when it was written and it
+    reads as a state of this layout; None when it must be recomputed in full (with a warning
+    saying why when a file was there but could not be trusted)."""
+    if not path.exists():
+        return None
+    try:
+        data = path.read_bytes()
+        expected = _recorded_state_hash(path, engine)
+        if expected is None:
+            raise StateFileError("it has no recorded hash (it was not written here)")
+        digest = hashlib.sha256(data).hexdigest()
+        if not hmac.compare_digest(digest, expected):
+            raise StateFileError(
+                f"it was changed after it was written (sha256 {digest}, recorded {expected})"
+            )
+        try:
+            raw = safe_format.loads(data, _STATE_CLASSES)
+        except Exception as exc:  # any failure to parse: recomputed, never trusted
+            raise StateFileError(f"it is not a readable state file ({type(exc).__name__}: {exc})") from None
+        if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION:
+            return None  # another layout: recomputed in full, as always
+        if raw.get("regime") != regime.name:
+            raise StateFileError(f"it holds the state of regime {raw.get('regime')!r}")
+        try:
+            return _state_from(raw, regime)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+            raise StateFileError(
+                f"it does not hold a well-formed state ({type(exc).__name__}: {exc})"
+            ) from None
+    except (OSError, StateFileError) as exc:
+        log.warning("ownership state %s ignored, %s is recomputed in full: %s", path, regime.name, exc)
+        return None
+
+
+def _graph_state(graph: OwnershipGraph) -> dict[str, Any]:
+    return {
+        "ids": list(graph.ids),
+        "src": graph.src,
+        "dst": graph.dst,
+        "kind": graph.kind,
+        "low": graph.low,
+        "high": graph.high,
+        "joint": graph.joint,
+        "joint_names": list(graph.joint_names),
+        "edges": graph.edges,
+    }
+
+
+def _fixpoint_state(fixpoint: Any, regime) -> dict[str, Any]:
+    names = _FIXPOINT_STATE if regime.aggregate else _CONTROLLER_STATE
+    return {name: getattr(fixpoint, name) for name in names if hasattr(fixpoint, name)}
+
+
+def _array(value: Any, dtype, shape: tuple[int, ...]) -> np.ndarray:
+    """A stored array checked against the graph it belongs to (a writable copy)."""
+    if not isinstance(value, np.ndarray) or value.dtype != np.dtype(dtype) or value.shape != shape:
+        raise ValueError(
+            f"an array of {getattr(value, 'dtype', type(value).__name__)} "
+            f"{getattr(value, 'shape', '')} where {np.dtype(dtype)} {shape} belongs"
+        )
+    return np.array(value, copy=True)
+
+
+def _state_from(raw: dict[str, Any], regime) -> dict[str, Any]:
+    """The saved computation rebuilt through the constructors of the graph and the fixpoints
+    (which derive weights, thresholds and adjacency from the graph and the rule), then given
+    what they had computed."""
+    g = raw["graph"]
+    ids = g["ids"]
+    if not isinstance(ids, list) or not all(isinstance(pid, str) for pid in ids):
+        raise ValueError("node ids are not a list of strings")
+    m = len(g["src"])
+    edges = g["edges"]
+    if edges is not None and (not isinstance(edges, list) or len(edges) != m):
+        raise ValueError("the edge records do not match the edge arrays")
+    graph = OwnershipGraph(
+        ids,
+        _array(g["src"], np.int32, (m,)),
+        _array(g["dst"], np.int32, (m,)),
+        _array(g["kind"], np.int8, (m,)),
+        _array(g["low"], np.float64, (m,)),
+        _array(g["high"], np.float64, (m,)),
+        _array(g["joint"], np.int32, (m,)),
+        edges=edges,
+        joint_names=list(g["joint_names"]),
     )
+    if m and (graph.src.min() < 0 or graph.dst.min() < 0 or max(graph.src.max(), graph.dst.max()) >= graph.n):
+        raise ValueError("an edge names a node the graph does not have")
+    n = graph.n
+    levels = []
+    for level in ("certain", "possible"):
+        saved = raw[level]
+        if regime.aggregate:
+            fp = Fixpoint(graph, channels(regime, graph, level))
+            fp.member = _array(saved["member"], np.bool_, (n,))
+            fp.seeds = _array(saved["seeds"], np.bool_, (n,))
+            fp.sums = _array(saved["sums"], np.int64, (len(fp.channels), n))
+            fp.rank = _array(saved["rank"], np.int64, (n,))
+            fp.clock = int(saved["clock"])
+        else:
+            from proscribe.ownership.uk import ControllerFixpoint
+
+            fp = ControllerFixpoint(graph, regime, level)
+            fp.member = _array(saved["member"], np.bool_, (n,))
+            fp.seeds = _array(saved["seeds"], np.bool_, (n,))
+            for name, kind in (("keys", dict), ("contrib", dict), ("passed_at", dict), ("sums", dict)):
+                if name in saved:
+                    if not isinstance(saved[name], kind):
+                        raise ValueError(f"{level} {name} is not a {kind.__name__}")
+                    setattr(fp, name, saved[name])
+            if "joint_counted" in saved:
+                fp.joint_counted = set(saved["joint_counted"])
+        levels.append(fp)
+    result = RegimeResult(
+        regime,
+        graph,
+        _array(raw["listed"], np.bool_, (n,)),
+        _array(raw["uncertain"], np.bool_, (n,)),
+        levels[0],
+        levels[1],
+    )
+    return {"version": raw["version"], "signature": raw["signature"], "as_of": raw["as_of"], "result": result}
+
+
+def _record_state(path, digest: str, size: int, engine=None) -> None:
+    with (engine or connect()).begin() as conn:
+        conn.execute(delete(state_files_table).where(state_files_table.c.name == path.name))
+        conn.execute(
+            insert(state_files_table).values(name=path.name, sha256=digest, size=size, saved_at=_now())
+        )
+
+
+def _forget_state(path, engine=None) -> None:
+    with (engine or connect()).begin() as conn:
+        conn.execute(delete(state_files_table).where(state_files_table.c.name == path.name))
+
+
+def _recorded_state_hash(path, engine=None) -> str | None:
+    with (engine or connect()).connect() as conn:
+        return conn.execute(
+            select(state_files_table.c.sha256).where(state_files_table.c.name == path.name)
+        ).scalar()
 
 
 def _persist(regime, result: RegimeResult, context: Context, mode: str, engine) -> dict[str, Any]:
