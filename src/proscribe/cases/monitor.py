@@ -38,6 +38,7 @@ from proscribe import audit, settings
 from proscribe.cases import alerts as alert_store
 from proscribe.cases import book
 from proscribe.cases.store import book_customers, monitor_list_state, monitor_runs, now
+from proscribe.index import files as index_files
 from proscribe.index.compiled import CompiledIndex
 from proscribe.model import IDENTIFIER_PROPS, SCHEMATA, Entity
 from proscribe.screen import IDENTIFIER_PROPERTIES, MAX_VALUES, QueryError, parse_query, screen
@@ -288,13 +289,12 @@ def get_book_index(*, engine: Engine | None = None, rebuild: bool = False) -> Co
     """
     engine = engine or connect()
     key = hashlib.sha256(engine.url.render_as_string(hide_password=True).encode()).hexdigest()[:12]
-    path = settings.index_dir() / f"book-{key}.pkl"
+    path = settings.index_dir() / f"book-{key}.npz"
     index = None if rebuild else _book_cache.get(key)
-    if index is None and path.exists() and not rebuild:
-        try:
-            index = CompiledIndex.load(path)
-        except Exception:  # a stale or damaged file is rebuilt, never trusted
-            index = None
+    if index is None and not rebuild:
+        # Only a file whose sha256 this code recorded in the store is read, and the format cannot
+        # run code (index/files.py); a planted, changed or damaged file is rebuilt with a warning.
+        index = index_files.load_index(path, engine)
     if index is not None:
         meta = index.snapshots.get(book.BOOK_DATASET, {})
         count, _newest, upto = _book_state(engine, meta.get("as_of", ""))
@@ -305,7 +305,7 @@ def get_book_index(*, engine: Engine | None = None, rebuild: bool = False) -> Co
         count, newest, _ = _book_state(engine)  # read before the book: later changes count as stale
         index = book.build_book_index(engine=engine)
         index.snapshots[book.BOOK_DATASET].update(as_of=newest, count=len(index.entities))
-        index.save(path)
+        index_files.save_index(index, path, engine)
     _book_cache[key] = index
     return index
 
