@@ -26,16 +26,21 @@ way; :func:`render_name` undoes each such disguise and says which (:attr:`Render
    Latin is folded to its Latin skeleton (``РUTIN`` -> ``PUTIN``, Unicode TR39); a Cyrillic word
    holding a Latin look-alike is written back in Cyrillic (``ПУТИH`` -> ``ПУТИН``); a word made
    only of letters of a look-alike script (Cherokee, Lisu ...) is folded outright. See
-   :mod:`proscribe.text.confusables`.
+   :mod:`proscribe.text.confusables`;
+7. **spelled-out words**: five or more single letters with one separator between them
+   (``M A H A N``, ``M.A.H.A.N``, ``M*A*H*A*N``) are rejoined: nobody has five initials.
 
 :func:`readings` then gives the other readings a reader may take from the rendered text, each
 screened as well: a word all of whose Cyrillic or Greek letters look Latin (``ВАНК`` in
-``ВАНК MELLI``), letters spaced or starred apart (``M A H A N``, ``M*A*H*A*N``), a symbol inside a
-word (``MA-HAN``, ``MAH|AN``), digits and signs written for letters (``M4HAN``, ``1NTEGR1TY``,
-``M@HAN``).
+``ВАНК MELLI``), three or four spaced single letters rejoined (``J R R Tolkien`` is also read
+``JRR Tolkien``), a symbol inside a Latin word removed (``MA-HAN``, ``MAH|AN``; not the hyphen
+after an Arabic article, ``al-Qaida``), digits and signs written for letters (``M4HAN``,
+``1NTEGR1TY``, ``M@HAN``; not a number after a name, ``WEB3``, nor a number with one letter,
+``3M``).
 
-Plain printable ASCII without ``& % < =`` takes a fast path (most list names): it is returned
-stripped, unchanged otherwise.
+Plain printable ASCII without ``& % < =`` and without spaced single letters takes a fast path
+(most list names): it is returned stripped, unchanged otherwise. :func:`render_identifier` reads
+identifiers the same way, folding every look-alike letter and every script's digits.
 """
 
 from __future__ import annotations
@@ -269,7 +274,6 @@ def _reader_order(run: str, direction: str) -> str:
     left-to-right override Arabic and Hebrew letters appear reversed."""
     if direction == "RO":
         run = run[::-1]
-        return _RTL_RUN.sub(lambda m: m.group()[::-1], run) if _RTL.search(run) else run
     return _RTL_RUN.sub(lambda m: m.group()[::-1], run) if _RTL.search(run) else run
 
 
