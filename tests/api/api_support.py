@@ -56,6 +56,8 @@ def _env(home: Path, **extra: str) -> dict[str, str]:
         "PROSCRIBE_KEY_CACHE_S": "0.2",
         "PROSCRIBE_RELOAD_POLL_S": "0.2",
         "PROSCRIBE_MAX_BODY_BYTES": "300000",
+        # the role matrices present many unknown keys from one address within a minute
+        "PROSCRIBE_AUTH_FAIL_LIMIT": "1000",
     }
     env.pop("PROSCRIBE_DATABASE_URL", None)
     env.update(extra)

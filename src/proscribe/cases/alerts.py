@@ -603,15 +603,12 @@ def approve(
             raise CaseError(f"case {case_id} has nothing waiting for approval")
         if "approver" not in people.roles_of(conn, who.user_id):
             raise PermissionDenied(f"{who.name} does not have the approver role")
-        requester = people.controllers_of(row.pending_controllers, row.pending_by)
-        if row.pending_user_id:
-            requester |= {row.pending_user_id}
-        shared = requester & who.people()
-        if shared:
-            same = who.user_id == row.pending_user_id or f"name:{who.name}" in shared
-            detail = "is the same person" if same else "uses a key minted by (or for) the person who asked"
+        refusal = people.four_eyes_refusal(
+            who, row.pending_by, row.pending_user_id, people.controllers_of(row.pending_controllers, row.pending_by)
+        )
+        if refusal:
             raise PermissionDenied(
-                f"four-eyes: {row.pending_by} asked for {row.pending_action}; {who.name} {detail} "
+                f"four-eyes: {row.pending_by} asked for {row.pending_action}; {who.name} {refusal} "
                 "and cannot approve it"
             )
         action = row.pending_action

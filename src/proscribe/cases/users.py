@@ -2,11 +2,11 @@
 
 A user has a unique name and case roles (``analyst``, ``approver``); API keys belong to users
 (:mod:`proscribe.api.auth`). Four-eyes compares people, never names: an :class:`Actor` carries
-the user id and the *controllers* of the credential it acted with, the set of users who can
-use it (the key's user and, for a key minted by an admin for someone else, that admin too). An
-approval is refused when the approver's controllers meet the requester's: a second key of the
-same user is the same person, and a key X minted for Y cannot approve what X asked for (nor can
-Y approve with it what X asked).
+the user id and the *controllers* of the credential it acted with (the key's user and, for a
+key minted through the API by someone else, that minter). An approval is refused
+(:func:`four_eyes_refusal`) when the approver is the requester (a second key of the same user is
+the same person), when the approving key was minted by the requester (an admin minting a key
+for an approver and approving), or when the request was made with a key the approver minted.
 
 The CLI acts as ``--as NAME`` (local operators with access to the store): that name is looked up
 as a user.
@@ -45,11 +45,17 @@ class Actor:
     def __str__(self) -> str:
         return self.name
 
+    def selves(self) -> frozenset[str]:
+        """The identities of the person acting: the user id and the name (names are unique, so
+        the name stands for the user too; older case rows recorded only the name)."""
+        return frozenset({*([self.user_id] if self.user_id else []), f"name:{self.name}"})
+
     def people(self) -> frozenset[str]:
-        """Ids of the people behind this actor: its controllers, its user, and its name (names are
-        unique, so the name stands for the user too; older case rows recorded only the name)."""
-        own = {self.user_id} if self.user_id else set()
-        return frozenset({*self.controllers, *own, f"name:{self.name}"})
+        """Everyone in control of the credential used: the person and the key's minter."""
+        return frozenset({*self.controllers, *self.selves()})
+
+    def minters(self) -> frozenset[str]:
+        return frozenset(self.controllers) - self.selves()
 
     def audit_fields(self) -> dict:
         return {"by_user": self.name, "by_user_id": self.user_id, "by_key_id": self.key_id}
@@ -167,6 +173,25 @@ def resolve(conn: Connection, actor: Actor | str) -> Actor:
     if row is None:
         return Actor(name)
     return Actor(name, row.id, None, frozenset({row.id}))
+
+
+def four_eyes_refusal(
+    approver: Actor, requester_name: str | None, requester_id: str | None, requester_people: frozenset[str]
+) -> str | None:
+    """Why ``approver`` may not approve what the requester asked, or None. Refused: the same
+    user (another key of theirs included); an approving key minted by the requester; a request
+    made with a key the approver minted. Two keys an admin minted for two other users are two
+    people (provisioning), and the audit trail names that admin."""
+    requester_self = {f"name:{requester_name}"} if requester_name else set()
+    if requester_id:
+        requester_self.add(requester_id)
+    if approver.selves() & requester_self:
+        return "is the same person"
+    if approver.selves() & requester_people:
+        return "minted the key the request was made with"
+    if approver.minters() & requester_self:
+        return "uses a key minted by the person who asked"
+    return None
 
 
 def controllers_json(actor: Actor) -> str:
