@@ -358,7 +358,7 @@ def parse(data: bytes, file: str = "") -> list[Payment]:
         ]
     except Exception as exc:  # noqa: BLE001 - whatever the XML layer raises, the message is held
         return [_broken(file, "unknown", "Document", f"unreadable XML: {type(exc).__name__}: {exc}", data)]
-    documents = [el for el in root.iter() if isinstance(el.tag, str) and local_name(el) == "Document"]
+    documents = list(root.iter("{*}Document"))
     if not documents:
         return [
             _broken(

@@ -63,8 +63,22 @@ BIC_ELEMENTS = frozenset({"BICFI", "BIC", "AnyBIC", "BICOrBEI"})
 #: Text with no letters (amounts, counts, dates, times) cannot carry a name.
 _NO_LETTERS = re.compile(r"[\W\d_]*")
 _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?")
-#: Attributes that are codes, not text: the currency of an amount.
+#: Attributes that are codes, not text: the currency of an amount; and XML's own (xsi:, xml:).
 CODE_ATTRIBUTES = frozenset({"Ccy"})
+FOREIGN_ATTRIBUTES = frozenset(
+    {"http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/XML/1998/namespace"}
+)
+#: Closed code lists of the schemas: a value of the list is a code; any other value is text.
+CODE_VALUES = {
+    "ChrgBr": frozenset({"DEBT", "CRED", "SHAR", "SLEV"}),
+    "SttlmMtd": frozenset({"INDA", "INGA", "COVE", "CLRG"}),
+    "PmtMtd": frozenset({"CHK", "TRF", "TRA"}),
+    "InstrPrty": frozenset({"HIGH", "NORM"}),
+    "SttlmPrty": frozenset({"URGT", "HIGH", "NORM"}),
+    "ClrChanl": frozenset({"RTGS", "RTNS", "MPNS", "BOOK"}),
+    "BtchBookg": frozenset({"true", "false"}),
+}
+_EXTERNAL_CODE = re.compile(r"[A-Z0-9]{1,4}")
 
 
 def local(element) -> str:
@@ -80,9 +94,10 @@ def has_elements(element) -> bool:
 def own_text(element) -> str:
     """The text directly inside ``element``: before its first child and after each child
     (comments and processing instructions do not end it), not the text of child elements."""
-    parts = [element.text or ""]
-    parts.extend(child.tail or "" for child in element)
-    return "".join(parts).strip()
+    tails = [child.tail for child in element if child.tail]
+    if not tails:
+        return (element.text or "").strip()
+    return ((element.text or "") + "".join(tails)).strip()
 
 
 class Paths:
@@ -129,25 +144,30 @@ class Paths:
 def repeated_singletons(root, paths: Paths) -> list[tuple[str, str]]:
     """(path, detail) for each element found more than once where the schema allows one."""
     found: list[tuple[str, str]] = []
-    documents = [el for el in root.iter() if local(el) == "Document"]
-    if len(documents) > 1:
+    documents = sum(1 for _ in root.iter("{*}Document"))
+    if documents > 1:
         found.append(
             (
                 "Document",
-                f"the message holds {len(documents)} Document elements; one is allowed (each is screened)",
+                f"the message holds {documents} Document elements; one is allowed (each is screened)",
             )
         )
-    stack = [root]
-    while stack:
-        element = stack.pop()
+    for element in root.iter(etree.Element):
+        if len(element) < 2:
+            continue
+        tags = [child.tag for child in element]
+        if len(set(tags)) == len(tags):
+            continue  # the common case: no child repeated
+        if (
+            any(local(above) in OPEN_CONTENT for above in element.iterancestors())
+            or local(element) in OPEN_CONTENT
+        ):
+            continue
         counts: dict[str, int] = {}
         for child in element:
             name = local(child)
-            if not name:
-                continue
-            counts[name] = counts.get(name, 0) + 1
-            if name not in OPEN_CONTENT:
-                stack.append(child)
+            if name:
+                counts[name] = counts.get(name, 0) + 1
         for name, count in counts.items():
             if count > 1 and name in SINGLETONS:
                 at = paths.of(element)
@@ -172,37 +192,47 @@ class Leftover:
 def leftovers(root, seen: set, paths: Paths) -> Iterable[Leftover]:
     """Every text the reader did not take, in document order."""
     skip: set = set()
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
+    for element in root.iter(etree.Element):
         if element in seen:
-            skip.update(element.iterdescendants())
+            if len(element):
+                skip.update(element.iterdescendants())
             continue
-        if element in skip:
+        if skip and element in skip:
             continue
-        name = local(element)
-        for attribute, value in element.attrib.items():
+        for attribute, value in element.items():
             value = value.strip()
+            qname = etree.QName(attribute)
             if (
-                etree.QName(attribute).localname not in CODE_ATTRIBUTES
+                qname.localname not in CODE_ATTRIBUTES
+                and qname.namespace not in FOREIGN_ATTRIBUTES
                 and _has_letters(value)
-                and not (attribute.startswith("{http://www.w3.org/"))
             ):
-                yield Leftover(
-                    element, f"{paths.of(element)}/@{etree.QName(attribute).localname}", "text", value
-                )
-        text = own_text(element)
+                yield Leftover(element, f"{paths.of(element)}/@{qname.localname}", "text", value)
+        if len(element):
+            text = own_text(element)
+        else:
+            text = element.text
+            text = text.strip() if text else ""
         if not text:
             continue
-        path = paths.of(element)
+        name = local(element)
         if name == "Nm":
-            yield Leftover(element, path, "name", text)
+            yield Leftover(element, paths.of(element), "name", text)
         elif name in BIC_ELEMENTS:
-            yield Leftover(element, path, "bic", text)
+            yield Leftover(element, paths.of(element), "bic", text)
         elif name == "LEI":
-            yield Leftover(element, path, "lei", text)
-        elif _has_letters(text):
-            yield Leftover(element, path, "text", text)
+            yield Leftover(element, paths.of(element), "lei", text)
+        elif _has_letters(text) and not _is_code(name, text):
+            yield Leftover(element, paths.of(element), "text", text)
+
+
+def _is_code(name: str, text: str) -> bool:
+    """A value of a closed ISO code list, or an external code (``Cd``, at most four letters and
+    digits): no name can hide in it (a listed name needs five letters or more to be found)."""
+    values = CODE_VALUES.get(name)
+    if values is not None:
+        return text in values
+    return name == "Cd" and _EXTERNAL_CODE.fullmatch(text) is not None
 
 
 def _has_letters(text: str) -> bool:

@@ -3,10 +3,10 @@
 :func:`process_many` is the one path every interface takes (``proscribe payments screen``, its
 ``--watch`` mode, ``POST /v1/payments/screen``; :func:`process` is it for one message): a
 message decided before under the same conditions is replayed as recorded; otherwise it is
-decided, and the decision, its ``payment.decision`` audit record and, for ``block``, the blocked
-property register entry, for ``reject`` the rejected transaction entry, are written in one
-transaction before the line is returned; then a held, blocked or rejected payment with a list
-match opens a case.
+decided, and the decision, its ``payment.decision`` audit record, for ``block`` the blocked
+property register entry, for ``reject`` the rejected transaction entry, and for a held,
+blocked or rejected payment with a list match its case, are written in one transaction before
+the line is returned.
 
 **The replay key** covers everything the decision depends on: the message (its id and the
 digest of its own bytes), the regime, the datasets screened, the list snapshots, and the
@@ -171,9 +171,9 @@ def process_many(
 ) -> list[dict[str, Any]]:
     """Lines for a chunk of payments, in order. Decided before under the same conditions:
     replayed; a reused message id with other content: held; the others are decided, then
-    recorded with their audit records and register entries in one transaction, before any line
-    is returned (a crash loses only lines that were never returned); then cases are opened.
-    The same message twice in a chunk is decided once. With ``isolate`` a message that cannot be
+    recorded with their audit records, register entries and cases in one transaction, before
+    any line is returned (a crash loses only lines that were never returned). The same message
+    twice in a chunk is decided once. With ``isolate`` a message that cannot be
     decided gets a hold line (not recorded) and the chunk goes on."""
     if not payments:
         return []
@@ -217,9 +217,7 @@ def process_many(
                 continue
             item.line = _clean(item.outcome.line())
             fresh[item.key] = item
-    _record(list(fresh.values()), engine, today, actor, isolate)
-    for item in fresh.values():
-        _open_case(item, screener, engine)
+    _record(list(fresh.values()), screener, engine, today, actor, isolate)
     for item in duplicates:
         first = fresh.get(item.key)
         if first is None or first.outcome is None:  # the first one failed
@@ -229,13 +227,20 @@ def process_many(
     return [item.line for item in items if item.line is not None]
 
 
-def _record(items: list[_Item], engine: Engine, today: date | None, actor: str, isolate: bool) -> None:
-    """Every item's decision, audit record and register entry, in one transaction; one by one
-    when that fails (another process recorded some meanwhile, or one cannot be stored)."""
+def _record(
+    items: list[_Item], screener: Screener, engine: Engine, today: date | None, actor: str, isolate: bool
+) -> None:
+    """Every item's decision, audit record, register entry and case, in one transaction; one by
+    one when that fails (another process recorded some meanwhile, or one cannot be stored)."""
     if not items:
         return
+    fingerprints = None
+    if any(_case_result(item) for item in items):
+        from proscribe.cases.monitor import cached_fingerprints
+
+        fingerprints = cached_fingerprints(screener.index, engine=engine)
     try:
-        _write(items, engine, today, actor)
+        _write(items, engine, today, actor, fingerprints)
         return
     except IntegrityError:
         pass
@@ -245,7 +250,7 @@ def _record(items: list[_Item], engine: Engine, today: date | None, actor: str, 
         log.exception("recording a chunk of %d payment decisions failed; recording one by one", len(items))
     for item in items:
         try:
-            _write([item], engine, today, actor)
+            _write([item], engine, today, actor, fingerprints)
         except IntegrityError:  # recorded meanwhile by another process: that record stands
             row = recorded(item.key, engine)
             if row is None:
@@ -263,7 +268,9 @@ def _record(items: list[_Item], engine: Engine, today: date | None, actor: str, 
             item.outcome = None
 
 
-def _write(items: list[_Item], engine: Engine, today: date | None, actor: str) -> None:
+def _write(
+    items: list[_Item], engine: Engine, today: date | None, actor: str, fingerprints: dict | None
+) -> None:
     from proscribe import audit
 
     now = datetime.now(UTC)
@@ -297,6 +304,20 @@ def _write(items: list[_Item], engine: Engine, today: date | None, actor: str) -
             if unique:
                 conn.execute(statement, list(unique.values()))
         audit.append_many(events, conn=conn)  # the decisions and their audit records commit together
+        for item in items:  # and the case of each held, blocked or rejected payment with a match
+            result = _case_result(item)
+            if result is not None:
+                from proscribe.cases.alerts import raise_alerts
+
+                raise_alerts(
+                    conn,
+                    subject_kind="payment",
+                    subject_id=item.register_key,
+                    subject_hash=item.digest,
+                    result=result,
+                    fingerprints=fingerprints or {},
+                    trigger=f"payment screening: {result['payment_decision']}",
+                )
 
 
 def _audit_payload(item: _Item) -> dict[str, Any]:
@@ -372,33 +393,21 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _open_case(item: _Item, screener: Screener, engine: Engine) -> None:
-    """A held, blocked or rejected payment with a list match becomes a case for an analyst."""
+def _case_result(item: _Item) -> dict[str, Any] | None:
+    """The screening result a held, blocked or rejected payment with a list match raises as a
+    case for an analyst (None for a pass, or a hold without a match)."""
     outcome, line = item.outcome, item.line
     if outcome is None or line is None or outcome.decision == "pass":
-        return
+        return None
     matches = [r["result"] for r in line.get("reasons", []) if r.get("result")]
     if not matches:
-        return
-    from proscribe.cases.alerts import raise_for_result
-
-    result = {
+        return None
+    return {
         "id": item.register_key,
         "decision": "block" if outcome.decision in ("block", "reject") else "review",
+        "payment_decision": outcome.decision,
         "results": matches,
     }
-    try:
-        raise_for_result(
-            "payment",
-            item.register_key,
-            item.digest,
-            result,
-            trigger=f"payment screening: {outcome.decision}",
-            index=screener.index,
-            engine=engine,
-        )
-    except Exception:  # the decision is recorded and returned; the missing case is logged loudly
-        log.exception("no case could be opened for payment %s", item.payment.message_id)
 
 
 def _register_row(outcome: Outcome, key: str, day: str) -> dict[str, Any]:
