@@ -174,7 +174,7 @@ def _hostile_requests() -> list[tuple[str, str, dict]]:
     json_type = {"Content-Type": "application/json"}
     for body in SURROGATES:
         for path in ("/v1/screen", "/v1/screen?limit=5", "/match/default"):
-            data = body if path != "/match/default" else '{"queries": {"q": %s}}' % body
+            data = body if path != "/match/default" else '{"queries": {"q": ' + body + "}}"
             cases.append(("POST", path, {"content": data.encode(), "headers": json_type}))
     for method, path in JSON_ROUTES:
         cases.append((method, path, {"content": DEEP, "headers": json_type}))
@@ -294,7 +294,7 @@ def test_key_names_refuse_control_characters(small_service, name):
 @pytest.mark.parametrize("rate", [0, -1, 1e-9, 10_001, 1e12, "NaN"])
 def test_key_rate_limit_stays_in_a_sane_range(small_service, rate):
     with small_service.client("admin") as admin:
-        content = '{"name": "rate-probe", "role": "screener", "rate_limit": %s}' % rate
+        content = '{"name": "rate-probe", "role": "screener", "rate_limit": ' + str(rate) + "}"
         response = admin.post("/v1/admin/keys", content=content, headers={"Content-Type": "application/json"})
         assert response.status_code == 422, response.text
 
