@@ -4,7 +4,10 @@ What is screened, all through :func:`proscribe.screen.screen` (the one entry poi
 here scores names):
 
 - every party (debtor, creditor, ultimate debtor and creditor, initiating party, invoicer and
-  invoicee) by name, country, date of birth and identifiers (BIC, LEI, other ids);
+  invoicee, and any other name the message holds) by name, country, date of birth and
+  identifiers (BIC, LEI, other ids); a party flagged a natural person is screened as a Person
+  for listed persons and with no schema for every other listed party ("declared a person,
+  matches a listed organisation"): the sender's flag never hides a listed organisation;
 - every agent by BIC and by name;
 - every address, structured or not, for embargoed jurisdictions (:mod:`.geography`) and for
   listed names written into it (a ``c/o``);
