@@ -528,3 +528,32 @@ def test_utf16_and_ebcdic_payment_files_are_read(screener, fixture_path):
         outcome = screener.decide(payment)
         assert outcome.decision == "hold"
         assert any("offset" in r.detail and r.kind == "parse_error" for r in outcome.reasons), outcome.reasons
+
+
+def test_decisions_recorded_before_the_replay_key_are_screened_anew_not_held(screener, fixture_path, engine):
+    """A store written before the replay key: the same message is screened anew under the new
+    key (its old decision is not replayed), and is not mistaken for a reused message id."""
+    from datetime import UTC, datetime
+
+    from proscribe.payments.register import legacy_content_hash
+
+    data = fixture_path("pacs008_v08_itg.xml").read_bytes()
+    (payment,) = parse_bytes(data, "old.xml")
+    with engine.begin() as conn:
+        conn.execute(
+            payment_decisions.insert(),
+            {
+                "message_key": payment.message_id,
+                "message_id": payment.message_id,
+                "content_sha256": legacy_content_hash(payment),
+                "file": "old.xml",
+                "format": payment.format,
+                "regime": "us",
+                "decision": "pass",
+                "output": json.dumps({"message_id": payment.message_id, "decision": "pass", "reasons": []}),
+                "snapshots": "{}",
+                "screened_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            },
+        )
+    line = process(payment, screener, engine=engine)
+    assert line["decision"] == "block" and line["reasons"][0]["field"] != "message_id", line

@@ -52,6 +52,13 @@ def content_hash(payment: Payment) -> str:
     ).hexdigest()
 
 
+def legacy_content_hash(payment: Payment) -> str:
+    """The content hash decisions were recorded under before the replay key: a message screened
+    then is the same message now, not a reused id."""
+    text = f"{payment.format}\0{payment.message_id}\0{payment.raw}"
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+
+
 def message_key(payment: Payment) -> str:
     """The register key: the message id (per transaction), or the content hash when there is none."""
     if payment.message_id:
@@ -202,7 +209,10 @@ def process_many(
             item.line = _replay(existing[item.key], item.digest, item.payment)
             continue
         first = others.get(item.payment.message_id)
-        if first is not None and first["content_sha256"] != item.digest:
+        if first is not None and first["content_sha256"] not in (
+            item.digest,
+            legacy_content_hash(item.payment),
+        ):
             item.line = _replay(first, item.digest, item.payment)
         elif item.key in fresh:
             duplicates.append(item)
