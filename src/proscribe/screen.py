@@ -386,6 +386,7 @@ def screen(
 
     candidates: dict[int, _Candidate] = {}
     warnings: list[str] = []
+    invalid_identifiers: list[str] = []
     for name in q.names:
         words, windows = window_count(name, q.schema, cfg)
         if windows:
@@ -397,6 +398,7 @@ def screen(
         country = next(iter(q.countries)) if len(q.countries) == 1 else None
         for norm in normalise_identifier(kind, value, country):
             if norm.valid is False:
+                invalid_identifiers.append(f"{prop} {value!r}")
                 if norm.reason:
                     warnings.append(f"{prop} {value!r} is invalid: {norm.reason}")
                 continue
@@ -412,7 +414,10 @@ def screen(
                 cand.id_hits.append({"property": prop, "value": value, "key": norm.key, "type": id_type,
                                      "listed_value": list_value, "strong": is_strong})
                 cand.strong = cand.strong or is_strong
-        warnings.extend(_shape_warnings(prop, kind, value))
+        shape = _shape_warnings(prop, kind, value)
+        if shape:
+            invalid_identifiers.append(f"{prop} {value!r}")
+        warnings.extend(shape)
     warnings = list(dict.fromkeys(warnings))
 
     # Names after identifiers: a name form that cannot reach the floor is not scored, except for
@@ -436,6 +441,13 @@ def screen(
         decision = "block"
     elif results:
         decision = "review"
+    elif invalid_identifiers and not any(any(ch.isalnum() for ch in n) for n in q.names):
+        # An identifier-only query whose identifier fails its check (a mistyped, or disguised,
+        # number) gives no evidence either way: a person must look, it is never cleared.
+        decision = "review"
+        warnings.append(
+            f"identifier-only query with an invalid identifier ({', '.join(invalid_identifiers)}): review"
+        )
     else:
         decision = "clear"
     out = {"id": q.id, "decision": decision, "results": results}

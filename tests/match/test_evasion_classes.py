@@ -348,6 +348,17 @@ def test_an_identifier_invalid_after_folding_is_reported(screen_one):
     assert any("look-alike" in w or "Ж" in w for w in result.get("warnings", []))
 
 
+@pytest.mark.parametrize(
+    "prop, value",
+    [("uscCode", ITG_USCC[:-1] + "Q"), ("leiCode", "5493001KJTIIGC8Y1R13"), ("imoNumber", "9123457"),
+     ("registrationNumber", ITG_USCC[:-2] + "\u0416P")],
+)  # fmt: skip
+def test_an_identifier_only_query_with_an_invalid_identifier_is_review_not_clear(screen_one, prop, value):
+    result = screen_one(None, "Company", **{prop: value})
+    assert result["decision"] == "review", result
+    assert any("invalid identifier" in w for w in result["warnings"])
+
+
 # -- low: a name of only invisible characters is refused as empty ----------------------------------
 
 

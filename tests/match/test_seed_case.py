@@ -58,7 +58,8 @@ def test_valid_uscc_alone_blocks(screen_one):
 
 def test_uscc_with_wrong_check_digit_is_reported_invalid_not_matched(screen_one):
     result = screen_one(None, "Company", registrationNumber="91110108562135265Q")
-    assert result["decision"] == "clear"
+    # not matched to ITG, but an identifier-only query that fails its check is never cleared
+    assert result["decision"] == "review"
     assert ITG not in _ids(result)
     assert any("check character should be 'P'" in w for w in result["warnings"])
 
