@@ -59,6 +59,7 @@ from sqlalchemy import Connection, Engine, delete, event, insert, inspect, selec
 
 from proscribe import settings
 from proscribe.cases.store import audit_log, audit_meta, now
+from proscribe.csvsafe import SafeDictWriter, unescape_cell
 from proscribe.store.db import connect
 
 log = logging.getLogger("proscribe.audit")
@@ -1190,7 +1191,7 @@ def _read_export(path: Path, report: VerifyReport) -> tuple[dict | None, dict | 
                 except ValueError:
                     report.add(0, "export_header", f"the {row['seq']} row is not JSON")
             else:
-                items.append(row)
+                items.append({key: unescape_cell(value or "") for key, value in row.items()})
     for position, item in enumerate(items):
         if not isinstance(item, dict):
             continue
@@ -1250,7 +1251,7 @@ def export(
         if fmt == "jsonl":
             out.write(json.dumps(header) + "\n")
         else:
-            writer = csv.DictWriter(out, fieldnames=list(EXPORT_FIELDS))
+            writer = SafeDictWriter(out, fieldnames=list(EXPORT_FIELDS), numeric={"seq"})
             writer.writeheader()
             writer.writerow({"seq": "chain", "payload": json.dumps(header)})
         for row in _iter_rows(engine, since, until, upto=head[0]):

@@ -17,6 +17,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from proscribe import bundled
+from proscribe.csvsafe import SafeDictWriter
 from proscribe.sources.base import ListFormatError
 from proscribe.store import snapshots as snapshot_store
 
@@ -281,7 +282,6 @@ def screen_cmd(
     regime: str = typer.Option("ofac", help="Ownership-and-control rule for derived designations: ofac, eu or uk."),
 ) -> None:
     """Screen customers, counterparties or payment parties against the current lists."""
-    import csv as csv_module
     import os
 
     from proscribe.batch import count_records, screen_file, to_csv_rows
@@ -323,7 +323,7 @@ def screen_cmd(
             else:
                 for row in to_csv_rows(result):
                     if writer is None:
-                        writer = csv_module.DictWriter(out, fieldnames=list(row))
+                        writer = SafeDictWriter(out, fieldnames=list(row), numeric={"score"})
                         writer.writeheader()
                     writer.writerow(row)
     _flush_audit(pending_audit)

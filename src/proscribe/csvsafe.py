@@ -30,11 +30,27 @@ def escape_cell(value: Any, *, numeric: bool = False) -> Any:
     if value is None or isinstance(value, bool | int | float | Decimal):
         return value
     text = value if isinstance(value, str) else str(value)
-    if not text.startswith(FORMULA_STARTS):
+    if not _needs_quote(text):
         return text
     if numeric and _NUMBER.fullmatch(text):
         return text
     return "'" + text
+
+
+def _needs_quote(text: str) -> bool:
+    """A formula start, or a value that would read back as an escaped one (``'=x`` is written
+    ``''=x``), so that :func:`unescape_cell` gives back exactly what was written."""
+    while text.startswith("'"):
+        text = text[1:]
+    return text.startswith(FORMULA_STARTS)
+
+
+def unescape_cell(text: str) -> str:
+    """The value :func:`escape_cell` was given (readers that verify what they read back, such as
+    the audit export's own check, need the original bytes)."""
+    if text.startswith("'") and _needs_quote(text[1:]):
+        return text[1:]
+    return text
 
 
 def escape_row(row: Mapping[str, Any], numeric: Collection[str] = ()) -> dict[str, Any]:

@@ -14,7 +14,6 @@ marked NOT CONFIGURED in the report rather than invented.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from datetime import date, timedelta
@@ -24,6 +23,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from proscribe import settings
+from proscribe.csvsafe import SafeDictWriter
 from proscribe.payments import pdf
 from proscribe.payments.store import blocked_property, rejected_transactions
 from proscribe.store.db import connect
@@ -367,6 +367,10 @@ def to_json(reports: list[dict[str, Any]] | dict[str, Any]) -> str:
     return json.dumps(reports, ensure_ascii=False, indent=1)
 
 
+#: Report columns whose plain numbers stay numbers in the CSV (amounts, counts).
+_NUMERIC_REPORT_FIELDS = frozenset({"amount", "amount_usd", "count", "total", "interest_rate"})
+
+
 def to_csv(reports: list[dict[str, Any]]) -> str:
     rows = []
     for report in reports:
@@ -377,7 +381,7 @@ def to_csv(reports: list[dict[str, Any]]) -> str:
     for row in rows:
         fields.extend(k for k in row if k not in fields)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fields or ["report"])
+    writer = SafeDictWriter(buffer, fieldnames=fields or ["report"], numeric=_NUMERIC_REPORT_FIELDS)
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
