@@ -48,9 +48,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+#: Which bundled lists a test home screens (``PROSCRIBE_BUNDLED``), set by the fixture that made
+#: the home; a home not named here loads every bundled list, as a fresh installation does.
+BUNDLED_FOR_HOME: dict[str, str] = {}
+
+
 def _env(home: Path, **extra: str) -> dict[str, str]:
     env = {
         **os.environ,
+        **({"PROSCRIBE_BUNDLED": BUNDLED_FOR_HOME[str(home)]} if str(home) in BUNDLED_FOR_HOME else {}),
         "PROSCRIBE_HOME": str(home),
         "PROSCRIBE_PIN_CPUS": "false",
         "PROSCRIBE_KEY_CACHE_S": "0.2",
@@ -132,6 +138,7 @@ def import_custom(home: Path, csv_text: str, name: str) -> int:
 
     path = home / name
     path.write_text(csv_text, encoding="utf-8")
+    BUNDLED_FOR_HOME.setdefault(str(home), "none")  # a custom-list home screens that list only
     return import_list(
         "custom_internal", "custom_csv", path, published=None, engine=_engine(home)
     ).snapshot.id

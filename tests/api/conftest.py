@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from api_support import CUSTOM_CSV, _make_keys, import_custom, start_service, stop_service
+from api_support import BUNDLED_FOR_HOME, CUSTOM_CSV, _make_keys, import_custom, start_service, stop_service
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +21,8 @@ def service_home(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("api-home")
     previous = os.environ.get("PROSCRIBE_HOME")
     os.environ["PROSCRIBE_HOME"] = str(home)
+    BUNDLED_FOR_HOME[str(home)] = "us_ofac_sdn,un_sc_sanctions"  # two real lists keep the session short
+    os.environ["PROSCRIBE_BUNDLED"] = BUNDLED_FOR_HOME[str(home)]
     try:
         from proscribe import bundled
         from proscribe.screen import get_index
@@ -30,6 +32,7 @@ def service_home(tmp_path_factory) -> Path:
                 bundled.import_bundled(item)
         get_index(refresh=True)
     finally:
+        os.environ.pop("PROSCRIBE_BUNDLED", None)
         if previous is None:
             os.environ.pop("PROSCRIBE_HOME", None)
         else:
@@ -49,6 +52,7 @@ def service(service_home):
 @pytest.fixture(scope="session")
 def small_home(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("api-small-home")
+    BUNDLED_FOR_HOME[str(home)] = "none"  # the custom list only
     shutil.copy(CUSTOM_CSV, home / "list-1.csv")
     import_custom(home, CUSTOM_CSV.read_text(encoding="utf-8"), "list-1.csv")
     return home
