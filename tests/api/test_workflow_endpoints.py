@@ -218,14 +218,17 @@ def test_book_monitoring_cases_four_eyes_and_conflicts(service, people):
         f"/v1/cases/{rot_case['id']}/close",
         json={"outcome": "false_positive", "reason": "different person", "whitelist": True, "version": seen},
     )
-    assert first.status_code == 200 and first.json()["state"] == "closed", first.text
-    assert first.json()["whitelisted"]
+    # Rotenberg's match blocks: the false positive and its whitelisting wait for an approver
+    assert first.status_code == 200 and first.json()["state"] == "pending_approval", first.text
+    assert first.json()["pending_whitelist"] and not first.json()["whitelisted"]
     second = bob.post(
         f"/v1/cases/{rot_case['id']}/close",
         json={"outcome": "inconclusive", "reason": "not sure", "version": seen},
     )
     assert second.status_code == 409, second.text
     assert "changed by someone else" in second.json()["detail"]
+    approved_fp = bob.post(f"/v1/cases/{rot_case['id']}/approve", json={})
+    assert approved_fp.status_code == 200 and approved_fp.json()["state"] == "closed", approved_fp.text
     again = bob.post(f"/v1/cases/{rot_case['id']}/close", json={"outcome": "inconclusive", "reason": "late"})
     assert again.status_code == 409 and "already closed" in again.json()["detail"]
     wrong = bob.post(
