@@ -244,7 +244,8 @@ def test_book_monitoring_cases_four_eyes_and_conflicts(service, people):
     assert exported.status_code == 200 and exported.headers["content-type"].startswith("application/x-ndjson")
     records = [json.loads(line) for line in exported.text.splitlines()]
     assert records[0]["record"] == "chain"
-    events = [(r["event_type"], r["actor"]) for r in records[1:]]
+    assert records[-1]["record"] == "end"  # the signed end line closes a verifiable export
+    events = [(r["event_type"], r["actor"]) for r in records[1:-1]]
     assert ("case.close_requested", "alice") in events and ("case.closed", "bob") in events
     csv_export = admin.get("/v1/audit/export", params={"format": "csv", "since": "2999-01-01"})
     assert csv_export.status_code == 200 and csv_export.text.startswith("seq,ts,event_type")
