@@ -175,8 +175,26 @@ def automaton_for(index: CompiledIndex) -> Automaton:
 
 
 def tokens_of(text: str) -> list[str]:
-    """Free text in the token space of list names (legal forms tagged as in names)."""
-    return tag_legal_forms(normalise_text(text[:MAX_TEXT_CHARS]).split())
+    """Free text in the token space of list names (legal forms tagged as in names).
+
+    Nothing is cut: a text longer than :data:`MAX_TEXT_CHARS` is normalised in pieces split at
+    whitespace (normalisation works word by word), so a name at the end of a long remittance is
+    scanned like one at the start."""
+    tokens: list[str] = []
+    for piece in _pieces(text):
+        tokens.extend(normalise_text(piece).split())
+    return tag_legal_forms(tokens)
+
+
+def _pieces(text: str) -> list[str]:
+    pieces = []
+    while len(text) > MAX_TEXT_CHARS:
+        cut = max(text.rfind(" ", 0, MAX_TEXT_CHARS), text.rfind("\n", 0, MAX_TEXT_CHARS))
+        cut = cut if cut > 0 else MAX_TEXT_CHARS
+        pieces.append(text[:cut])
+        text = text[cut:]
+    pieces.append(text)
+    return pieces
 
 
 def candidates(text: str, index: CompiledIndex) -> list[Candidate]:
