@@ -196,6 +196,11 @@ def _hostile_requests() -> list[tuple[str, str, dict]]:
     cases.append(("GET", "/v1/cases", {"params": {"offset": "¹"}}))
     cases.append(("GET", "/v1/audit/export", {"params": {"since": "¹"}}))
     cases.append(("GET", "/v1/audit/export", {"params": {"since": "9" * 30}}))
+    cases.append(("GET", "/v1/audit/export", {"params": {"since": "0001-01-01T00:00:00+14:00"}}))
+    cases.append(("POST", "/v1/cases/1/assign", {"json": {"assignee": "\u0000\u202e"}}))
+    for media in ("application/json", "application/x-ndjson", "text/plain"):
+        for body in (DEEP, b'{"owner_id": "\\ud800"}', b"\xff\xfe[]"):
+            cases.append(("POST", "/v1/ownership/import", {"content": body, "headers": {"Content-Type": media}}))
     for csv in (
         b"id,schema,name\nC-1,Person,Ren\xe9 M\xfcller\n",
         b"\xff\xfeid,schema\n",

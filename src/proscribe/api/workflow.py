@@ -585,7 +585,10 @@ def _timestamp(value: str | None, name: str) -> str | None:
     except ValueError:
         raise HTTPException(400, f"{name}: {value!r} is not an ISO date or date-time") from None
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(datetime.UTC).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(datetime.UTC).replace(tzinfo=None)
+        except OverflowError:
+            raise HTTPException(400, f"{name}: {value!r} is out of the range of dates") from None
     return parsed.isoformat()
 
 
@@ -720,6 +723,31 @@ OWNERSHIP_TYPES = (
 OWNERSHIP_SUFFIX = {"text/csv": "csv", "application/csv": "csv", "application/json": "json"}
 
 
+def _check_json_documents(raw: bytes, suffix: str) -> None:
+    """A JSON body, or a body of JSON lines, read as :func:`proscribe.jsonbody.loads` reads it
+    (not UTF-8, a lone surrogate, too deep: 400 naming the line) before any parser sees it."""
+    head = raw.lstrip()[:1]
+    if suffix == "csv" or (suffix == "txt" and head not in (b"{", b"[")):
+        return
+    try:
+        jsonbody.loads(raw)
+        return
+    except jsonbody.SyntaxProblem:
+        if suffix == "json":
+            raise HTTPException(400, "body: not valid JSON") from None
+    except jsonbody.BodyError as exc:
+        raise HTTPException(400, str(exc)) from None
+    for number, line in enumerate(raw.splitlines(), start=1):  # JSON lines
+        if not line.strip():
+            continue
+        try:
+            jsonbody.loads(line, where=f"body line {number}")
+        except jsonbody.SyntaxProblem:
+            continue  # the parser names it
+        except jsonbody.BodyError as exc:
+            raise HTTPException(400, str(exc)) from None
+
+
 @router.post(
     "/v1/ownership/import",
     tags=["Ownership"],
@@ -747,6 +775,7 @@ async def ownership_import(
     if not raw.strip():
         raise HTTPException(400, "body: empty; send the ownership CSV, JSON or FtM JSON lines")
     suffix = OWNERSHIP_SUFFIX.get(_media_type(request), "txt")
+    _check_json_documents(raw, suffix)
     person = actor(who).name
 
     def run() -> dict:

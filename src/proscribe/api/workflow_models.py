@@ -91,6 +91,18 @@ class AssignRequest(BaseModel):
     )
     version: int | None = Field(None, ge=1, description="The version you saw (a stale one is a 409).")
 
+    @field_validator("assignee")
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        from proscribe.cases.users import UserError, check_name
+
+        if value is None:
+            return None
+        try:
+            return check_name(value, "assignee")
+        except UserError as exc:
+            raise ValueError(str(exc)) from None
+
 
 class EscalateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
