@@ -97,7 +97,12 @@ def split_list(value: str | None) -> list[str]:
 def load_queries() -> list[dict]:
     """Every screening query of the evaluation, each with ``half`` and ``kind`` (listed | innocent)."""
     rows: list[dict] = []
-    files = [DATA / "crosslist.csv", *sorted(DATA.glob("curated_*.csv")), DATA / "innocents_generated.csv"]
+    files = [
+        DATA / "crosslist.csv",
+        DATA / "listed_generated.csv",
+        *sorted(DATA.glob("curated_*.csv")),
+        DATA / "innocents_generated.csv",
+    ]
     for path in files:
         if not path.exists():
             raise SystemExit(f"missing {path}: run bench/data/generalisation/build_sets.py")
@@ -391,6 +396,11 @@ def name_pairs(index, half: str | None) -> dict:
 
 def markdown(report: dict) -> str:
     lines = [f"# Screening generalisation ({report['generated']}, commit {report['commit']})", ""]
+    if report.get("uncommitted_src_changes"):
+        lines += [
+            "uncommitted changes under src/ when measured: " + ", ".join(report["uncommitted_src_changes"]),
+            "",
+        ]
     for half, figures in report["halves"].items():
         lines += [
             f"## {half} half",
@@ -563,7 +573,11 @@ def main(argv: list[str] | None = None) -> int:
     commit = subprocess.run(
         ["git", "log", "-1", "--format=%h"], cwd=REPO, capture_output=True, text=True
     ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--", "src"], cwd=REPO, capture_output=True, text=True
+    ).stdout.split("\n")
     report: dict = {
+        "uncommitted_src_changes": sorted(line[3:] for line in dirty if line.strip()),
         "generated": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": commit,
         "index_seconds": round(index_s, 1),

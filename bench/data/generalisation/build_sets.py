@@ -310,6 +310,120 @@ def crosslist_rows(entities: dict[str, list]) -> list[dict]:
     return rows
 
 
+def word_frequency(entities: dict[str, list]) -> Counter:
+    """In how many entries' names each coarse word key occurs (rarity, for partial names)."""
+    frequency: Counter = Counter()
+    for items in entities.values():
+        for entity in items:
+            frequency.update({coarse(w) for _, n in entity.names() for w in words(n) if coarse(w)})
+    return frequency
+
+
+def listed_row(prefix: str, query: str, entity, cls: str, source: str, note: str) -> dict:
+    return {
+        "id": stable_id(prefix, entity.id, query),
+        "query": query,
+        "schema": entity.schema,
+        "birth_date": "",
+        "country": "",
+        "expected": entity.id,
+        "datasets": entity.dataset,
+        "class": cls,
+        "script": script_of(query),
+        "source": source,
+        "note": note,
+    }
+
+
+def partial_name_rows(rng: random.Random, entities: dict[str, list], frequency: Counter) -> list[dict]:
+    """Two of four name parts: the second given name plus one surname of an OFAC-style
+    ``SURNAME1 SURNAME2, Given1 Given2`` entry, when both parts are rare (each word in the names
+    of at most 3 entries)."""
+    rows = []
+    for entity in entities["us_ofac_sdn"]:
+        if entity.schema != "Person":
+            continue
+        name = entity.first("name") or ""
+        match = re.fullmatch(r"([A-Z][A-Z'-]+) ([A-Z][A-Z'-]+), ([A-Z][a-z'-]+) ([A-Z][a-z'-]+)", name)
+        if not match:
+            continue
+        s1, s2, _, g2 = match.groups()
+        which = rng.choice((s1, s2))
+        if all(frequency[coarse(w)] <= 3 for w in (which, g2)) and len(g2) >= 4 and len(which) >= 4:
+            rows.append(
+                listed_row(
+                    "pn",
+                    f"{g2} {which.title()}",
+                    entity,
+                    "partial names",
+                    "OFAC SDN entry (SURNAME1 SURNAME2, Given1 Given2)",
+                    f"from {name!r}",
+                )
+            )
+    rng.shuffle(rows)
+    return sorted(rows[:120], key=lambda r: r["id"])
+
+
+def short_typo_rows(rng: random.Random, entities: dict[str, list], list_keys: set[str]) -> list[dict]:
+    """One transposition or doubled letter inside a 2-4 letter token (never the first letter),
+    including the parts of hyphenated Korean given names, in Latin person names of 2+ words."""
+    rows = []
+    for ds in ("us_ofac_sdn", "gb_hmt_sanctions", "un_sc_sanctions"):
+        for entity in entities[ds]:
+            if entity.schema != "Person":
+                continue
+            name = entity.first("name") or ""
+            if script_of(name) != "latin" or len(words(name)) < 2:
+                continue
+            spots = [m for m in re.finditer(r"[A-Za-z]+", name) if 2 <= len(m.group()) <= 4]
+            if not spots or rng.random() > 0.08:
+                continue
+            m = rng.choice(spots)
+            token = m.group()
+            if len(token) >= 3 and rng.random() < 0.5:
+                i = rng.randrange(1, len(token) - 1)
+                new, how = token[:i] + token[i + 1] + token[i] + token[i + 2 :], "transposition"
+            else:
+                i = rng.randrange(1, len(token))
+                new, how = token[: i + 1] + token[i] + token[i + 1 :], "doubled letter"
+            query = name[: m.start()] + new + name[m.end() :]
+            if new.casefold() == token.casefold() or name_key(query) in list_keys:
+                continue
+            korean = "-" in name and {"kp", "kr"} & countries_of(entity)
+            rows.append(
+                listed_row(
+                    "st",
+                    query,
+                    entity,
+                    "short variants",
+                    f"{ds} name with a {how}",
+                    f"from {name!r}{' (Korean hyphenated)' if korean else ''}",
+                )
+            )
+    rng.shuffle(rows)
+    return sorted(rows[:150], key=lambda r: r["id"])
+
+
+def check_curated(entities: dict[str, list]) -> list[str]:
+    """Problems in the hand-written files: an expected id that is not in the current lists, or a
+    query that is (casefolded, word order ignored) a name the expected entry already carries."""
+    index = {e.id: e for items in entities.values() for e in items}
+    problems = []
+    for path in sorted(HERE.glob("curated_*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
+        for row in rows:
+            for expected in filter(None, row["expected"].split(";")):
+                entity = index.get(expected)
+                if entity is None:
+                    problems.append(f"{path.name} {row['id']}: {expected} not in the current lists")
+                elif name_key(row["query"]) in {name_key(n) for _, n in entity.names()}:
+                    problems.append(
+                        f"{path.name} {row['id']}: {row['query']!r} is already a name of {expected}"
+                    )
+    return problems
+
+
 # -- innocents ----------------------------------------------------------------------------------
 
 
@@ -552,6 +666,19 @@ def main() -> int:
         "Linked by UN reference, shared identifier, or full birth date + country corroborated by other names;\n"
         "never by the query name. Screen with datasets=[the datasets column] only.",
     )
+    rng = random.Random(SEED + 1)
+    list_keys = {name_key(n) for items in entities.values() for e in items for _, n in e.names()}
+    generated = partial_name_rows(rng, entities, word_frequency(entities))
+    generated += short_typo_rows(rng, entities, list_keys)
+    write(
+        HERE / "listed_generated.csv",
+        generated,
+        "Partial names and short-token typos made from list entries by build_sets.py (structural rules, seeded);\n"
+        "screen against the list of the expected entry.",
+    )
+    print(f"listed_generated.csv: {len(generated)} rows {dict(Counter(r['class'] for r in generated))}")
+    for problem in check_curated(entities):
+        print("curated:", problem)
     print(f"crosslist.csv: {len(rows)} rows {dict(Counter(r['class'] + '/' + r['script'] for r in rows))}")
     rng = random.Random(SEED)
     namesakes = Namesakes(entities)
