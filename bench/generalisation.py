@@ -348,15 +348,13 @@ def run_anchor(rows: list[dict], index) -> tuple[dict[str, dict], dict]:
     return judged, data["summary"]
 
 
-def anchor_sample(rows: list[dict]) -> list[dict]:
+def anchor_sample(rows: list[dict], size: int = ANCHOR_SAMPLE) -> list[dict]:
     """A seeded sample of the report half: ANCHOR_SAMPLE listed queries and ANCHOR_SAMPLE innocents."""
     rng = random.Random(SEED)
     report = [r for r in rows if r["half"] == "report"]
     listed = sorted((r for r in report if r["kind"] == "listed"), key=lambda r: r["id"])
     innocent = sorted((r for r in report if r["kind"] == "innocent"), key=lambda r: r["id"])
-    return rng.sample(listed, min(ANCHOR_SAMPLE, len(listed))) + rng.sample(
-        innocent, min(ANCHOR_SAMPLE, len(innocent))
-    )
+    return rng.sample(listed, min(size, len(listed))) + rng.sample(innocent, min(size, len(innocent)))
 
 
 def name_pairs(index, half: str | None) -> dict:
@@ -539,6 +537,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-index", action="store_true", help="use the persisted index if there is one")
     parser.add_argument("--rebuild-sets", action="store_true", help="rebuild the generated sets first")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument(
+        "--anchor-sample", type=int, default=ANCHOR_SAMPLE, help="listed queries and innocents for the anchor"
+    )
     args = parser.parse_args(argv)
     if not os.environ.get("PROSCRIBE_HOME") and not os.environ.get("PROSCRIBE_DATABASE_URL"):
         os.environ["PROSCRIBE_HOME"] = str(OUT / "generalisation_home")
@@ -591,7 +592,7 @@ def main(argv: list[str] | None = None) -> int:
         report["name_pairs"] = name_pairs(index, None if args.half == "both" else args.half)
     anchor_judged = None
     if not args.skip_anchor and "report" in halves:
-        sample = anchor_sample(rows)
+        sample = anchor_sample(rows, args.anchor_sample)
         anchor_judged, summary = run_anchor(sample, index)
         report["anchor"] = {
             "sample": {

@@ -100,6 +100,9 @@ def coarse(text: str) -> str:
     t = re.sub(r"[^a-z]", "", strip_accents(text.casefold()))
     for old, new in (
         ("shch", "s"),
+        ("iy", "i"),
+        ("ij", "i"),
+        ("yj", "i"),
         ("eo", "o"),
         ("eu", "u"),
         ("ae", "e"),
@@ -118,7 +121,7 @@ def coarse(text: str) -> str:
         ("zh", "j"),
         ("ts", "j"),
         ("tz", "j"),
-        ("x", "s"),
+        ("x", "ks"),
         ("q", "j"),
         ("c", "k"),
         ("g", "k"),
@@ -133,6 +136,13 @@ def coarse(text: str) -> str:
         t = t.replace(old, new)
     t = t.replace("h", "")
     return re.sub(r"(.)\1+", r"\1", t)
+
+
+def skeleton(text: str) -> str:
+    """The coarse key without its vowels after the first letter (Aleksandr = Alexander = Oleksandr
+    would still differ in the first letter; Dmitriy = Dmitri)."""
+    key = coarse(text)
+    return key[:1] + re.sub(r"[aeiou]", "", key[1:]) if key else ""
 
 
 def name_key(text: str) -> str:
@@ -442,6 +452,7 @@ class Namesakes:
         self.exact: set[str] = set()
         self.joined: set[str] = set()
         self.word_sets: dict[str, list[frozenset[str]]] = defaultdict(list)
+        self.skeleton_sets: dict[str, list[frozenset[str]]] = defaultdict(list)
         for items in entities.values():
             for entity in items:
                 for _, value in entity.names():
@@ -457,6 +468,9 @@ class Namesakes:
                         wset = frozenset(parts)
                         for part in wset:
                             self.word_sets[part].append(wset)
+                        sset = frozenset(skeleton(w) for w in words(latin) if skeleton(w))
+                        for part in sset:
+                            self.skeleton_sets[part].append(sset)
 
     def is_listed(self, text: str, romanisations: list[list[str]]) -> bool:
         """``romanisations``: the name's possible readings, each a list of words (any order)."""
@@ -468,6 +482,14 @@ class Namesakes:
                 if "".join(perm) in self.joined:
                     return True
         return False
+
+    def within_listed(self, reading: list[str], loose: bool = True) -> bool:
+        """Whether every word of ``reading`` is among the words of some listed name, compared by
+        consonant skeleton (Aleksandr = Alexander): a listed person could carry this name with a
+        middle name or patronymic left out, so the name is a partial namesake (reported apart)."""
+        key, sets = (skeleton, self.skeleton_sets) if loose else (coarse, self.word_sets)
+        parts = {key(w) for w in reading if key(w)}
+        return bool(parts) and any(parts <= wset for part in parts for wset in sets.get(part, ()))
 
     def contains_listed(self, reading: list[str]) -> bool:
         """Whether every word of some listed Latin name is among ``reading``'s words."""
@@ -492,7 +514,7 @@ def hangul_readings(surname_variants: list[str], given: str, to_latin) -> list[l
 
 def innocent_row(name: str, script: str, group: str, schema: str = "Person", note: str = "") -> dict:
     return {
-        "id": stable_id("inn", group, name),
+        "id": stable_id("inn", script, name),
         "query": name,
         "schema": schema,
         "birth_date": "",
@@ -539,8 +561,14 @@ def han_hangul_innocents(rng: random.Random, namesakes: Namesakes, refused: Coun
                 refused[f"{script} namesake"] += 1
                 continue
             made += 1
-            rows.append(innocent_row(full, script, f"{script} surname-first"))
-            rows.append(innocent_row(f"{given} {surname}", script, f"{script} surname-last"))
+            # syllable readings are compared by the coarse key (a skeleton of a one-syllable word is
+            # too short to mean anything)
+            partial = any(namesakes.within_listed(r, loose=False) for r in romanisations)
+            first, last = (
+                ("partial-namesake", "partial-namesake") if partial else ("surname-first", "surname-last")
+            )
+            rows.append(innocent_row(full, script, f"{script} {first}"))
+            rows.append(innocent_row(f"{given} {surname}", script, f"{script} {last}"))
         if made < count:
             raise RuntimeError(f"only {made} {script} innocents")
     return rows
@@ -550,6 +578,7 @@ def other_script_innocents(rng: random.Random, namesakes: Namesakes, refused: Co
     import icu
 
     to_latin = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
+    bgn = icu.Transliterator.createInstance("Russian-Latin/BGN; Latin-ASCII")
     table: dict[tuple[str, str], list[str]] = defaultdict(list)
     for row in read_table("other_scripts.csv"):
         table[(row["script"], row["kind"])].append(row["name"])
@@ -588,11 +617,17 @@ def other_script_innocents(rng: random.Random, namesakes: Namesakes, refused: Co
             if name in seen:
                 continue
             seen.add(name)
-            if namesakes.is_listed(name, [words(to_latin.transliterate(name))]):
+            readings = [words(to_latin.transliterate(name))]
+            if script == "cyrillic":
+                readings.append(words(bgn.transliterate(name)))
+            if namesakes.is_listed(name, readings):
                 refused[f"{script} namesake"] += 1
                 continue
             made += 1
-            rows.append(innocent_row(name, script, f"{script} ordinary"))
+            partial = any(namesakes.within_listed(r, loose=script == "cyrillic") for r in readings)
+            rows.append(
+                innocent_row(name, script, f"{script} {'partial-namesake' if partial else 'ordinary'}")
+            )
     return rows
 
 
