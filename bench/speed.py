@@ -215,7 +215,33 @@ def phase_profile(workload_path: Path, count: int, out_path: Path) -> dict:
     stats.sort_stats("tottime").print_stats(30)
     stats.sort_stats("cumulative").print_stats(40)
     out_path.write_text(buffer.getvalue(), encoding="utf-8")
-    return {"profiled_queries": len(queries) - 200, "report": str(out_path)}
+    return {"profiled_queries": len(queries) - 200, "report": str(out_path), **hot_spots(stats)}
+
+
+def hot_spots(stats, top: int = 25) -> dict:
+    """The functions with the most time of their own (``self``) and, among the project's own
+    functions, the most time including callees (``cumulative``), each with its share of the
+    profiled total."""
+    total = stats.total_tt or 1.0
+
+    def name(func) -> str:
+        path, line, function = func
+        short = path.split("/src/", 1)[-1] if "/src/" in path else Path(path).name
+        return f"{short}:{line}({function})"
+
+    rows = [(func, cc, nc, tt, ct) for func, (cc, nc, tt, ct, _) in stats.stats.items()]
+    own = sorted(rows, key=lambda r: -r[3])[:top]
+    ours = sorted((r for r in rows if "/src/proscribe/" in r[0][0]), key=lambda r: -r[4])[:top]
+    return {
+        "profiled_total_s": total,
+        "self": [
+            {"function": name(f), "calls": nc, "self_s": tt, "share": tt / total} for f, _, nc, tt, _ in own
+        ],
+        "cumulative": [
+            {"function": name(f), "calls": nc, "cumulative_s": ct, "share": ct / total}
+            for f, _, nc, _, ct in ours
+        ],
+    }
 
 
 # -- the parent -------------------------------------------------------------------------------------
@@ -316,6 +342,60 @@ def machine_note() -> str:
     return f"{os.cpu_count()} cores (shared, noisy), {cpu}, Python {platform.python_version()}"
 
 
+def run_anchor(
+    entities: list[dict], sample: list[dict], our_sample: dict[str, dict], ours_qps: float
+) -> dict:
+    """The yente-like anchor on ``sample`` (workload rows), compared with our per-query timings
+    of the same rows (``our_sample``: id -> measured row with latency_s, cpu_s, decision, top)
+    and with ``ours_qps``, our throughput on the whole workload."""
+    if not ANCHOR_PYTHON.exists():
+        return {"skipped": f"{ANCHOR_PYTHON.relative_to(ROOT)} missing; create it with: {ANCHOR_SETUP}"}
+    from speed_workload import strip_private, write_jsonl
+
+    entities_path = OUT / "speed_anchor_entities.jsonl"
+    queries_path = OUT / "speed_anchor_queries.json"
+    anchor_out = OUT / "speed_anchor_result.json"
+    write_jsonl(entities_path, entities)
+    queries_path.write_text(json.dumps([strip_private(row) for row in sample], ensure_ascii=False))
+    proc = subprocess.run(
+        [str(ANCHOR_PYTHON), str(ANCHOR_SCRIPT), str(entities_path), str(queries_path), str(anchor_out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        return {"failed": proc.stderr[-2000:]}
+    data = json.loads(anchor_out.read_text())
+    anchor_rows = data["rows"]
+    anchor = {**data["summary"], **latency_summary([r["latency_s"] for r in anchor_rows])}
+    anchor["cpu"] = latency_summary([r["cpu_s"] for r in anchor_rows])
+    anchor["candidate_stage_mean_ms"] = statistics.fmean(r["candidates_s"] for r in anchor_rows) * 1000
+    anchor["rescore_stage_mean_ms"] = statistics.fmean(r["rescore_s"] for r in anchor_rows) * 1000
+    ours_on_sample = [our_sample[r["id"]]["latency_s"] for r in anchor_rows]
+    ours_sample_qps = len(ours_on_sample) / sum(ours_on_sample)
+    agree_top = agree_hit = both_hit = 0
+    for r in anchor_rows:
+        mine = our_sample[r["id"]]
+        mine_hit = mine["decision"] in ("block", "review")
+        their_hit = r["top"] is not None
+        agree_hit += mine_hit == their_hit
+        if mine_hit and their_hit:
+            both_hit += 1
+            agree_top += mine["top"] == r["top"]
+    n = len(anchor_rows)
+    anchor["ours_on_sample_qps"] = ours_sample_qps
+    anchor["ours_on_sample"] = latency_summary(ours_on_sample)
+    anchor["ratio_qps_sample"] = ours_sample_qps / anchor["qps"]
+    anchor["ratio_qps_full_workload"] = ours_qps / anchor["qps"]
+    ours_sample_cpu_qps = len(anchor_rows) / sum(our_sample[r["id"]]["cpu_s"] for r in anchor_rows)
+    anchor["ours_on_sample_cpu_qps"] = ours_sample_cpu_qps
+    anchor["ratio_cpu_qps_sample"] = ours_sample_cpu_qps / anchor["cpu_qps"]
+    anchor["agree_hit_or_clear"] = agree_hit / n
+    anchor["both_hit"] = both_hit
+    anchor["agree_top_when_both_hit"] = agree_top / both_hit if both_hit else None
+    return anchor
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--home", type=Path, default=OUT / "home")
@@ -382,7 +462,7 @@ def main() -> None:
 
     # 3. workload
     sys.path.insert(0, str(BENCH))
-    from speed_workload import build_workload, strip_private, write_jsonl
+    from speed_workload import build_workload, write_jsonl
 
     entities = export_entities(home)
     variations = None if args.no_variations else VARIATIONS
@@ -429,57 +509,9 @@ def main() -> None:
     # 5. the anchor on the sample
     if args.skip_anchor:
         report["anchor"] = {"skipped": "--skip-anchor"}
-    elif not ANCHOR_PYTHON.exists():
-        report["anchor"] = {
-            "skipped": f"{ANCHOR_PYTHON.relative_to(ROOT)} missing; create it with: {ANCHOR_SETUP}"
-        }
     else:
         print(f"timing the yente-like anchor on {len(sample)} queries ...", flush=True)
-        entities_path = OUT / "speed_anchor_entities.jsonl"
-        queries_path = OUT / "speed_anchor_queries.json"
-        anchor_out = OUT / "speed_anchor_result.json"
-        write_jsonl(entities_path, entities)
-        queries_path.write_text(json.dumps([strip_private(row) for row in sample], ensure_ascii=False))
-        proc = subprocess.run(
-            [str(ANCHOR_PYTHON), str(ANCHOR_SCRIPT), str(entities_path), str(queries_path), str(anchor_out)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-        if proc.returncode != 0:
-            report["anchor"] = {"failed": proc.stderr[-2000:]}
-        else:
-            data = json.loads(anchor_out.read_text())
-            anchor_rows = data["rows"]
-            anchor = {**data["summary"], **latency_summary([r["latency_s"] for r in anchor_rows])}
-            anchor["cpu"] = latency_summary([r["cpu_s"] for r in anchor_rows])
-            anchor["candidate_stage_mean_ms"] = (
-                statistics.fmean(r["candidates_s"] for r in anchor_rows) * 1000
-            )
-            anchor["rescore_stage_mean_ms"] = statistics.fmean(r["rescore_s"] for r in anchor_rows) * 1000
-            ours_on_sample = [our_sample[r["id"]]["latency_s"] for r in anchor_rows]
-            ours_sample_qps = len(ours_on_sample) / sum(ours_on_sample)
-            agree_top = agree_hit = both_hit = 0
-            for r in anchor_rows:
-                mine = our_sample[r["id"]]
-                mine_hit = mine["decision"] in ("block", "review")
-                their_hit = r["top"] is not None
-                agree_hit += mine_hit == their_hit
-                if mine_hit and their_hit:
-                    both_hit += 1
-                    agree_top += mine["top"] == r["top"]
-            n = len(anchor_rows)
-            anchor["ours_on_sample_qps"] = ours_sample_qps
-            anchor["ours_on_sample"] = latency_summary(ours_on_sample)
-            anchor["ratio_qps_sample"] = ours_sample_qps / anchor["qps"]
-            anchor["ratio_qps_full_workload"] = ours["qps"] / anchor["qps"]
-            ours_sample_cpu_qps = len(anchor_rows) / sum(our_sample[r["id"]]["cpu_s"] for r in anchor_rows)
-            anchor["ours_on_sample_cpu_qps"] = ours_sample_cpu_qps
-            anchor["ratio_cpu_qps_sample"] = ours_sample_cpu_qps / anchor["cpu_qps"]
-            anchor["agree_hit_or_clear"] = agree_hit / n
-            anchor["both_hit"] = both_hit
-            anchor["agree_top_when_both_hit"] = agree_top / both_hit if both_hit else None
-            report["anchor"] = anchor
+        report["anchor"] = run_anchor(entities, sample, our_sample, ours["qps"])
 
     if args.profile:
         print(f"profiling {args.profile} queries ...", flush=True)
@@ -674,7 +706,8 @@ def update_markdown(report: dict, table_lines: list[str]) -> None:
     body.append("")
     text = BENCHMARKS_MD.read_text(encoding="utf-8") if BENCHMARKS_MD.exists() else "# Benchmarks\n"
     section = "\n".join(body)
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    # the section's own table is replaced; its dated sub-sections (### ...) are kept after it
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^### |^## |\Z)", re.S | re.M)
     if pattern.search(text):
         text = pattern.sub(lambda _: section + "\n", text, count=1)
     else:

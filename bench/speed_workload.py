@@ -246,6 +246,92 @@ COMPANY_FORMS = [
     ("", "us"),
 ]
 
+# Innocent persons in their own script. Common surnames and given-name syllables or names of each
+# naming tradition (general knowledge of the most frequent names, recombined at random).
+HAN_SURNAMES = list(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+)
+HAN_GIVEN = list(
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国文辉力永健世广志义兴良海山仁波宁贵福生龙元全"
+)
+HANGUL_SURNAMES = [
+    "김",
+    "이",
+    "박",
+    "최",
+    "정",
+    "강",
+    "조",
+    "윤",
+    "장",
+    "임",
+    "한",
+    "오",
+    "서",
+    "신",
+    "권",
+    "황",
+    "안",
+    "송",
+]
+HANGUL_GIVEN = list("민서지현수영준우진호은하예도윤성주희정경연상훈재혁동석태원")
+CYRILLIC_PERSONS = [
+    ("Анна", "Сергеевна", "Смирнова"),
+    ("Иван", "Петрович", "Кузнецов"),
+    ("Ольга", "Викторовна", "Попова"),
+    ("Дмитрий", "Андреевич", "Васильев"),
+    ("Елена", "Ивановна", "Соколова"),
+    ("Алексей", "Николаевич", "Михайлов"),
+    ("Наталья", "Олеговна", "Новикова"),
+    ("Михаил", "Юрьевич", "Фёдоров"),
+    ("Татьяна", "Павловна", "Морозова"),
+    ("Андрей", "Игоревич", "Волков"),
+    ("Мария", "Алексеевна", "Лебедева"),
+    ("Сергей", "Владимирович", "Семёнов"),
+    ("Ирина", "Борисовна", "Егорова"),
+    ("Павел", "Дмитриевич", "Козлов"),
+    ("Светлана", "Михайловна", "Степанова"),
+    ("Николай", "Сергеевич", "Никитин"),
+]
+ARABIC_GIVEN = [
+    "محمد",
+    "أحمد",
+    "علي",
+    "حسن",
+    "خالد",
+    "عمر",
+    "يوسف",
+    "إبراهيم",
+    "سارة",
+    "فاطمة",
+    "مريم",
+    "ليلى",
+    "سامي",
+    "طارق",
+    "نور",
+    "رنا",
+    "كريم",
+    "هشام",
+    "منى",
+    "زياد",
+]
+ARABIC_FAMILY = [
+    "الحسيني",
+    "العلي",
+    "الخطيب",
+    "النجار",
+    "الحداد",
+    "العمري",
+    "السيد",
+    "الشامي",
+    "البغدادي",
+    "المصري",
+    "الزين",
+    "الفارس",
+    "القاسم",
+    "الطحان",
+]
+
 
 # -- mutations ------------------------------------------------------------------------------------
 
@@ -460,19 +546,62 @@ def variation_queries(rng: random.Random, path: Path, count: int) -> list[dict[s
     ]
 
 
+def script_queries(rng: random.Random, count: int) -> list[dict[str, Any]]:
+    """Synthetic innocent persons written in their own script: Han (surname first, as written),
+    Hangul (surname first, a third with the two-syllable given name first), Russian Cyrillic
+    (given name, patronymic or not, surname), Arabic (given name, father's name, family name)."""
+    out = []
+    for n in range(count):
+        script = rng.choice(("han", "hangul", "cyrillic", "arabic"))
+        if script == "han":
+            given = "".join(rng.choice(HAN_GIVEN) for _ in range(rng.choice((1, 2, 2))))
+            name = rng.choice(HAN_SURNAMES) + given
+        elif script == "hangul":
+            surname = rng.choice(HANGUL_SURNAMES)
+            given = rng.choice(HANGUL_GIVEN) + rng.choice(HANGUL_GIVEN)
+            name = f"{surname}{given}" if rng.random() < 0.5 else f"{surname} {given}"
+            if rng.random() < 0.3:
+                name = f"{given} {surname}"
+        elif script == "cyrillic":
+            first, patronymic, surname = rng.choice(CYRILLIC_PERSONS)
+            surname = rng.choice(CYRILLIC_PERSONS)[2]  # recombined: no real person meant
+            name = f"{first} {patronymic} {surname}" if rng.random() < 0.5 else f"{first} {surname}"
+        else:
+            parts = rng.sample(ARABIC_GIVEN, 2) + [rng.choice(ARABIC_FAMILY)]
+            name = " ".join(parts)
+        props: dict[str, list[str]] = {"name": [name]}
+        if rng.random() < 0.3:
+            props["birthDate"] = [
+                f"{rng.randint(1940, 2004)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            ]
+        out.append({"id": f"S{n:05d}", "schema": "Person", "properties": props, "_part": f"script_{script}"})
+    return out
+
+
 def build_workload(
-    entities: list[dict], negatives_csv: Path, total: int, seed: int, variations: Path | None = None
+    entities: list[dict],
+    negatives_csv: Path,
+    total: int,
+    seed: int,
+    variations: Path | None = None,
+    scripts: float = 0.0,
 ) -> list[dict[str, Any]]:
     """``total`` queries, shuffled: 50 % list-derived (a fifth of them from ``variations`` when that
-    file exists), 30 % negatives, 20 % synthetic companies."""
+    file exists), 30 % innocents (the yente negatives; a ``scripts`` share of the whole is taken
+    from them for innocent persons in Han, Hangul, Cyrillic and Arabic script), 20 % synthetic
+    companies. ``scripts=0`` keeps the mix of the earlier speed tables."""
     rng = random.Random(seed)
     n_list = total // 2
-    n_neg = total * 3 // 10
-    n_company = total - n_list - n_neg
+    n_script = min(int(total * scripts), total * 3 // 10)
+    n_neg = total * 3 // 10 - n_script
+    n_company = total - n_list - n_neg - n_script
     queries = variation_queries(rng, variations, n_list // 5) if variations else []
     queries += list_queries(rng, entities, n_list - len(queries))
     queries += negative_queries(rng, negatives_csv, n_neg)
     queries += company_queries(rng, n_company)
+    if n_script:
+        # drawn last and from its own generator, so scripts=0 gives the same workload as before
+        queries += script_queries(random.Random(seed + 7), n_script)
     rng.shuffle(queries)
     return queries
 

@@ -17,7 +17,6 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from proscribe import bundled
-from proscribe.csvsafe import SafeDictWriter
 from proscribe.sources.base import ListFormatError
 from proscribe.store import snapshots as snapshot_store
 
@@ -278,14 +277,13 @@ def screen_cmd(
     ),
     output_format: str = typer.Option("jsonl", "--format", help="Output format: jsonl or csv."),
     input_format: str | None = typer.Option(None, "--input-format", help="jsonl or csv (default: by extension)."),
-    workers: int = typer.Option(1, "--workers", "-w", help="Processes to screen with (0 = all cores)."),
+    workers: int = typer.Option(
+        0, "--workers", "-w", help="Processes to screen with (default 0 = all cores; 1 = this process only)."
+    ),
     regime: str = typer.Option("ofac", help="Ownership-and-control rule for derived designations: ofac, eu or uk."),
 ) -> None:
     """Screen customers, counterparties or payment parties against the current lists."""
-    import os
-
-    from proscribe.batch import count_records, screen_file, to_csv_rows
-    from proscribe.screen import list_results
+    from proscribe.batch import Batch, Options, csv_header, default_workers, read_items
 
     if not input_path.exists():
         fail(f"{input_path}: file not found")
@@ -293,41 +291,44 @@ def screen_cmd(
         fail(f"unknown output format {output_format!r}; use jsonl or csv")
     if threshold is not None and not 0.0 < threshold <= 1.0:
         fail("--threshold must be between 0 and 1")
+    if workers < 0:
+        fail("--workers must be 0 (all cores) or more")
+    if regime.lower() not in ("ofac", "eu", "uk"):
+        fail(f"unknown regime {regime!r}; use ofac, eu or uk")
     ensure_store()
     from proscribe.screen import get_index
 
     with err.status("Loading the screening index"):
         get_index(refresh=True)
-    workers = workers or os.cpu_count() or 1
-    if regime.lower() not in ("ofac", "eu", "uk"):
-        fail(f"unknown regime {regime!r}; use ofac, eu or uk")
-    # The caller's threshold is applied after the screening record is kept: it filters listed
-    # results only, never the decision or what the record holds.
-    kwargs = {"datasets": datasets.split(",") if datasets else None, "regime": regime.lower()}
-    total = count_records(input_path, input_format)
+    # Read as text (the workers decode the JSON): the count for the progress bar comes for free.
+    items = list(read_items(input_path, input_format))
+    total = len(items)
+    # The caller's threshold is applied in the worker after the screening record is made: it
+    # filters listed results only, never the decision or what the record holds.
+    options = Options(
+        screen_kwargs={"datasets": datasets.split(",") if datasets else None, "regime": regime.lower()},
+        render=output_format,
+        threshold=threshold,
+        source=str(input_path),
+    )
     counts = {"block": 0, "review": 0, "clear": 0, "error": 0}
     pending_audit: list[tuple[str, str, dict]] = []
     actor = _actor()
-    with output.open("w", encoding="utf-8", newline="") as out, _progress() as progress:
+    # Workers start (fork) before the progress display starts its thread.
+    with Batch(options, workers or default_workers(), total) as batch, \
+            output.open("w", encoding="utf-8", newline="") as out, _progress() as progress:
         task = progress.add_task("Screening", total=total)
-        writer = None
-        for result in screen_file(input_path, fmt=input_format, workers=workers,
-                                  progress=lambda n: progress.advance(task, n), **kwargs):
-            counts[result["decision"]] = counts.get(result["decision"], 0) + 1
-            pending_audit.append(("screening", actor, _screening_record(result, input_path)))
+        if output_format == "csv":
+            out.write(csv_header())
+        for outcome in batch.run(items, progress=lambda n: progress.advance(task, n)):
+            counts[outcome.decision] = counts.get(outcome.decision, 0) + 1
+            pending_audit.append(("screening", actor, outcome.record))
             if len(pending_audit) >= 1000:
                 _flush_audit(pending_audit)
-            result = list_results(result, threshold)
-            if output_format == "jsonl":
-                out.write(json.dumps(result, ensure_ascii=False) + "\n")
-            else:
-                for row in to_csv_rows(result):
-                    if writer is None:
-                        writer = SafeDictWriter(out, fieldnames=list(row), numeric={"score"})
-                        writer.writeheader()
-                    writer.writerow(row)
+            out.write(outcome.text)
     _flush_audit(pending_audit)
-    err.print(f"screened {total} queries: {counts['block']} block, {counts['review']} review, "
+    processes = f"{batch.processes} process" + ("es" if batch.processes > 1 else "")
+    err.print(f"screened {total} queries on {processes}: {counts['block']} block, {counts['review']} review, "
               f"{counts['clear']} clear, {counts['error']} error(s) -> {output}")
     if counts["error"]:
         # every line is written; the run still failed for these queries (a caller must not read
@@ -340,21 +341,6 @@ def _actor() -> str:
     import os
 
     return os.environ.get("PROSCRIBE_USER") or getpass.getuser()
-
-
-def _screening_record(result: dict, source: Path) -> dict:
-    """What the audit trail keeps of one screening: enough to prove what was decided and why."""
-    return {
-        "query_id": result.get("id"),
-        "source": str(source),
-        "line": result.get("line"),
-        "decision": result["decision"],
-        "error": result.get("error"),
-        "results": [
-            {"id": r["id"], "score": r["score"], "match": r["match"], "snapshot": r.get("snapshot")}
-            for r in result.get("results", [])
-        ],
-    }
 
 
 def _flush_audit(events: list) -> None:

@@ -109,7 +109,7 @@ def test_parallel_workers_give_the_same_lines_in_input_order(screening_home, tmp
     source = tmp_path / "many.jsonl"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     single, parallel = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
-    assert _run(screening_home, "screen", str(source), "-o", str(single)).returncode == 0
+    assert _run(screening_home, "screen", str(source), "-o", str(single), "--workers", "1").returncode == 0
     assert _run(screening_home, "screen", str(source), "-o", str(parallel), "--workers", "2").returncode == 0
     assert parallel.read_text() == single.read_text()
     ids = [json.loads(line)["id"] for line in parallel.read_text().splitlines()]
