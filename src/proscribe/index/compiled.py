@@ -10,6 +10,9 @@ name forms (:func:`proscribe.text.names.name_forms`), and compiles:
   vocabulary: every one-character deletion of each token (symmetric-delete: catches an insertion,
   deletion, substitution or transposition), a consonant skeleton per token (Mohammed / Muhammad /
   محمد), and prefixes (``tech`` -> ``technology``);
+- phonetic keys (:mod:`proscribe.text.phonetic`): every token's vowel key and consonant key ->
+  the tokens that share it, so a transliteration from a script that loses distinctions
+  (``rabeuropeu`` 라브로프, ``lafrwf`` لافروف) finds ``lavrov``;
 - compound keys: adjacent token pairs joined (``bin laden`` -> ``binladen``) for split/joined names;
 - identifier hashes: normalised identifier key -> entities.
 
@@ -32,13 +35,13 @@ from pathlib import Path
 import numpy as np
 
 from proscribe.model import Entity
-from proscribe.text import scripts
+from proscribe.text import phonetic, scripts
 from proscribe.text.identifiers import normalise_identifier
 from proscribe.text.legal import GENERIC_WORDS, LEGAL_FORM_WEIGHT
 from proscribe.text.names import LEGAL, name_forms
 from proscribe.text.variants import VARIANT_GROUPS, spelling_key
 
-INDEX_VERSION = 11
+INDEX_VERSION = 12
 
 #: Form kinds, from strongest to weakest.
 KIND_NAME, KIND_ALIAS, KIND_PREVIOUS, KIND_WEAK = 0, 1, 2, 3
@@ -50,6 +53,8 @@ MIN_PREFIX = 4
 MAX_PREFIX = 7
 MAX_PREFIX_EXPANSION = 40
 MIN_DELETE_LEN = 4
+#: A phonetic key shared by more tokens than this fetches nothing (too unspecific to help).
+MAX_PHONETIC_EXPANSION = 40
 
 
 @dataclass(slots=True)
@@ -83,7 +88,9 @@ class CompiledIndex:
     form_roles: list[tuple[int, ...]] = field(default_factory=list)
     form_joined: list[str] = field(default_factory=list)
     form_norm: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
-    form_letters: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))  # first-letter bits
+    form_letters: np.ndarray = field(
+        default_factory=lambda: np.zeros(0, dtype=np.uint32)
+    )  # first-letter bits
     # vocabulary
     vocab: dict[str, int] = field(default_factory=dict)
     tokens: list[str] = field(default_factory=list)
@@ -105,6 +112,8 @@ class CompiledIndex:
     prefixes: dict[str, tuple[int, ...]] = field(default_factory=dict)
     variants: dict[int, tuple[int, ...]] = field(default_factory=dict)  # variant group -> token ids
     spellings: dict[str, tuple[int, ...]] = field(default_factory=dict)  # spelling key -> token ids
+    # phonetic key ("v:" vowel key, "c:" consonant key) -> token ids
+    phonetics: dict[str, tuple[int, ...]] = field(default_factory=dict)
     identifiers: dict[str, list[tuple[int, str, bool, bool, str]]] = field(default_factory=dict)
     max_weight: float = 10.0
     n_forms: int = 0
@@ -299,10 +308,27 @@ def build_index(entities_by_dataset: dict[str, list[Entity]], snapshots: dict[st
         if len(token) >= 4 and not token.startswith("lf_"):
             spellings[spelling_key(token)].append(tid)
     index.spellings = {k: tuple(v) for k, v in spellings.items()}
+    index.phonetics = phonetic_map(index.vocab)
     index.deletes = {k: tuple(v) for k, v in deletes.items()}
     index.skeletons = {k: tuple(v) for k, v in skeletons.items()}
     index.prefixes = {k: tuple(v) for k, v in prefixes.items() if len(v) <= MAX_PREFIX_EXPANSION}
     return index
+
+
+def phonetic_map(vocab: dict[str, int]) -> dict[str, tuple[int, ...]]:
+    """Phonetic key -> the vocabulary tokens that have it (legal-form tags, short keys and keys
+    shared by more than :data:`MAX_PHONETIC_EXPANSION` tokens left out)."""
+    found: dict[str, list[int]] = defaultdict(list)
+    for token, tid in vocab.items():
+        if token.startswith("lf_") or not token.isalpha():
+            continue
+        key = phonetic.vowel_key(token)
+        if len(key) >= phonetic.MIN_VOWEL_KEY:
+            found["v:" + key].append(tid)
+        key = phonetic.consonant_key(token)
+        if phonetic.consonant_key_usable(key):
+            found["c:" + key].append(tid)
+    return {k: tuple(v) for k, v in found.items() if len(v) <= MAX_PHONETIC_EXPANSION}
 
 
 def _record(entity: Entity, snapshot_id: int) -> EntityRecord:
@@ -332,8 +358,12 @@ def _derived_info(entity: Entity) -> dict | None:
         return None
     sanction = entity.sanctions[0]
     regime, _, status = sanction.program.removeprefix("OWNERSHIP-").partition("-")
-    return {"regime": regime.lower(), "status": status.lower(), "explanation": sanction.reason,
-            "computed": sanction.listing_date}
+    return {
+        "regime": regime.lower(),
+        "status": status.lower(),
+        "explanation": sanction.reason,
+        "computed": sanction.listing_date,
+    }
 
 
 _PERSISTED_CLASSES.update({"CompiledIndex": CompiledIndex, "EntityRecord": EntityRecord})

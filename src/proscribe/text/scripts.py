@@ -15,6 +15,12 @@ Every list name (at index build time) and every query name (at query time) passe
   (``yong xin zhi cheng``) and joined (``yongxinzhicheng``). Personal names (2-4 characters
   starting with a common surname) give ``xi jinping``, ``jinping xi``, ``xi jin ping`` ...
   Traditional characters are mapped to simplified ones for the dictionary look-up.
+  A run made only of the characters Chinese uses to transcribe foreign names
+  (``data/han_transcription.csv``, the Xinhua tables) is also read as that foreign name, one
+  token per name part (the middle dot separates parts): ``拉夫罗夫`` -> ``rafurofu`` (kana-like
+  syllables; :mod:`proscribe.text.phonetic` matches it to ``lavrov``), ``绍伊古`` -> ``shoigu``.
+  A name whose characters all have Korean readings (``data/hanja_readings.csv``) and that starts
+  with a Korean surname is also read in Korean: ``金正恩`` -> ``kim jong un``.
 * **Cyrillic**: a BGN/PCGN-like Russian table (``Сергей`` -> ``sergey``), a common English-press
   spelling (``sergei``, ``yuri``, ``fyodor``) and anyascii; Ukrainian text (``і ї є ґ``) is
   romanised with the Ukrainian table first (``г`` -> ``h``, ``и`` -> ``y``).
@@ -54,6 +60,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from pathlib import Path
 
 from anyascii import anyascii
 from pypinyin import Style, lazy_pinyin
@@ -331,6 +338,8 @@ def _arabic_translit(text: str, vowels: bool) -> str:
 
 
 def _arabic_alts(text: str) -> list[str]:
+    # The zero-width non-joiner only shapes letters inside one Persian word (خامنه‌ای Khamenei).
+    text = text.replace("\u200c", "")
     return [_arabic_translit(text, False), _arabic_translit(text, True)]
 
 
@@ -612,6 +621,56 @@ _HAN_SURNAME_READINGS = {
 }  # fmt: skip
 
 _HAN_SEPARATORS = frozenset("·・•‧")
+_DATA = Path(__file__).resolve().parent / "data"
+
+
+def _read_table(name: str) -> dict[str, tuple[str, ...]]:
+    """A two-column data file (``#`` comments): first column -> the ``|``-separated values."""
+    table: dict[str, tuple[str, ...]] = {}
+    for line in (_DATA / name).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        key, _, values = line.partition(",")
+        table.setdefault(key.strip(), tuple(v.strip() for v in values.split("|") if v.strip()))
+    return table
+
+
+#: Han character -> the syllables it stands for in transcribed foreign names (Xinhua tables).
+_HAN_TRANSCRIPTION = _read_table("han_transcription.csv")
+#: Hanja -> its Korean reading in Hangul (Unihan kHangul).
+_HANJA_READINGS = {k: v[0] for k, v in _read_table("hanja_readings.csv").items()}
+
+
+def _han_transcription(chunks: list[tuple[bool, str]]) -> str | None:
+    """The foreign name a Han transcription spells (one token per name part), or None when a
+    character of it is not a transcription character or the name is a single character.
+
+    Each character gives its first syllable value (the table's second values, from the Russian
+    table, differ in what the phonetic key merges anyway: 杰 je/de, 瓦 wa/va)."""
+    parts: list[str] = []
+    for is_han, chunk in chunks:
+        if not is_han:
+            if _clean(_ascii(chunk)):
+                return None  # Latin letters or digits beside the Han: not a transcribed name
+            continue
+        values = [_HAN_TRANSCRIPTION.get(ch) for ch in chunk]
+        if not all(values):
+            return None
+        parts.append("".join(v[0] for v in values))
+    if not parts or sum(len(p) for p in parts) < 4 or max(len(c) for h, c in chunks if h) < 2:
+        return None
+    return " ".join(parts)
+
+
+def _hanja_korean(chunk: str) -> list[str] | None:
+    """Korean forms of a Korean name written in Hanja (``金正恩`` -> ``kim jong un`` ...): three or
+    four characters, each with a Korean reading, starting with a Korean surname."""
+    if not 3 <= len(chunk) <= 4:
+        return None  # two-character names are mostly Chinese ones; Korean names have three
+    hangul = "".join(_HANJA_READINGS.get(ch, "") for ch in chunk)
+    if len(hangul) != len(chunk):
+        return None
+    return _ko_person(hangul)
 
 
 def _is_han(ch: str) -> bool:
@@ -714,12 +773,28 @@ def _han_cached(text: str) -> tuple[str, ...]:
     chunks = _han_chunks(text)
     han_chunks = [c for is_han, c in chunks if is_han]
     others = "".join(c for is_han, c in chunks if not is_han)
+    transcription = _han_transcription(chunks)
     if len(han_chunks) == 1 and not _clean(_ascii(others)):
         segments = _han_segment(han_chunks[0])
         if all(kind == "run" for kind, _ in segments):
             person = _han_person(han_chunks[0])
+            korean = _hanja_korean(han_chunks[0])
             if person is not None:
-                return tuple(_dedupe(person))
+                # The Chinese reading first; a Korean reading or a foreign name it transcribes
+                # next, before the syllable-by-syllable and joined forms.
+                extra = korean[:1] if korean else [transcription] if transcription else []
+                return tuple(_dedupe(person[:2] + extra + person[2:]))
+            if korean:
+                base = list(_han_cached_general(chunks))
+                return tuple(_dedupe(korean[:2] + base))
+    forms = _han_cached_general(chunks)
+    if transcription:
+        return tuple(_dedupe([*forms[:1], transcription, *forms[1:]]))
+    return forms
+
+
+def _han_cached_general(chunks: list[tuple[bool, str]]) -> tuple[str, ...]:
+    """Han text rendered word by word (dictionary words translated, the rest in pinyin)."""
 
     # Each token renders in six styles:
     # 0 paired+English, 1 spaced+English, 2 joined+English, 3 paired+alternative English,
