@@ -29,7 +29,7 @@ from rapidfuzz.fuzz import ratio as fuzz_ratio
 from proscribe.index.compiled import KIND_LABEL, KIND_PREVIOUS, KIND_WEAK, CompiledIndex, deletions
 from proscribe.match.config import MatchConfig
 from proscribe.model import COMPATIBLE_SCHEMATA
-from proscribe.text import scripts
+from proscribe.text import phonetic, scripts
 from proscribe.text.names import _PATRONYMIC_RE, CORE, LEGAL, NameForm, name_forms
 from proscribe.text.variants import VARIANT_GROUPS, are_variants, spelling_key
 
@@ -314,6 +314,14 @@ class Matcher:
             sim, how = token_similarity(token, tokens[cid], cfg)
             if sim > 0.0:
                 found[cid] = (sim, how)
+        # A transliteration from a script that loses distinctions (Hangul, kana, Arabic, Hebrew
+        # ...): list tokens with the same phonetic key. Ordinary Latin tokens have no query key.
+        phonetics = index.phonetics
+        for kind, key in phonetic.query_keys(token):
+            similarity = phonetic.SIMILARITY[kind]
+            for cid in phonetics.get(f"{kind}:{key}", ()):
+                if cid not in found or found[cid][0] < similarity:
+                    found[cid] = (similarity, phonetic.HOW)
         return found
 
     def query_tokens(self, form: NameForm) -> list[QueryToken]:
