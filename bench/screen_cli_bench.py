@@ -151,7 +151,7 @@ def main() -> None:
     code = Path(proscribe.__file__).resolve().parent
     git = subprocess.run(["git", "log", "-1", "--format=%h %s"], cwd=code, capture_output=True, text=True)
     dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--", "src"], cwd=code, capture_output=True, text=True
+        ["git", "status", "--porcelain", "--", "."], cwd=code, capture_output=True, text=True
     )
     report: dict = {
         "date": datetime.date.today().isoformat(),
@@ -167,9 +167,11 @@ def main() -> None:
     # 1. lists and the persisted index
     print("preparing the store and the persisted index ...", flush=True)
     t = time.perf_counter()
-    subprocess.run(
-        [str(PROSCRIBE), "index", "--no-rebuild"], env=env, cwd=ROOT, check=True, capture_output=True
+    ready = subprocess.run(
+        [str(PROSCRIBE), "index", "--no-rebuild"], env=env, cwd=ROOT, capture_output=True, text=True
     )
+    if ready.returncode != 0:
+        raise SystemExit(f"proscribe index failed:\n{ready.stderr[-3000:]}")
     report["index_ready_s"] = time.perf_counter() - t
 
     # 2. the input
