@@ -21,6 +21,8 @@ class MatchConfig:
     initial_similarity: float
     skeleton_similarity: float
     variant_similarity: float
+    nickname_similarity: float
+    short_edit_similarity: float
     min_token_similarity: float
     unmatched_middle_share: float
     unmatched_legal_share: float
@@ -30,6 +32,11 @@ class MatchConfig:
     previous_name_factor: float
     min_list_evidence: float
     candidates: int
+    partial_min_query_coverage: float
+    partial_min_evidence: float
+    partial_min_part: float
+    partial_floor: float
+    partial_ceiling: float
     extension_similarity: float
     unknown_short_chars: int
     unknown_short_weight: float

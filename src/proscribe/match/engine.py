@@ -30,8 +30,10 @@ from proscribe.index.compiled import KIND_LABEL, KIND_PREVIOUS, KIND_WEAK, Compi
 from proscribe.match.config import MatchConfig
 from proscribe.model import COMPATIBLE_SCHEMATA
 from proscribe.text import phonetic, scripts
+from proscribe.text.name_parts import is_cjk_syllable, part_factor
 from proscribe.text.names import _PATRONYMIC_RE, CORE, LEGAL, NameForm, name_forms
-from proscribe.text.variants import VARIANT_GROUPS, are_variants, spelling_key
+from proscribe.text.titles import has_office_title, titles_in
+from proscribe.text.variants import VARIANT_GROUPS, are_nicknames, are_variants, spelling_key
 
 #: A token this common fetches candidates only when the query has no rarer token.
 COMMON_SHARE = 0.02
@@ -178,6 +180,11 @@ class NameHit:
     #: the query form that scored, and how it was derived from the name ("" for a plain form)
     query_form: str = ""
     derived: str = ""
+    #: the query names only part of the listed name (a surname alone, two of four parts): scored
+    #: by the rarity of the parts it shares (method "partial name"); never enough to block alone
+    partial: bool = False
+    #: titles, offices or honorifics the query name carried (dropped before matching)
+    titles: tuple[str, ...] = ()
 
 
 def allowed_edits(length: int) -> int:
@@ -240,11 +247,30 @@ def token_similarity(a: str, b: str, cfg: MatchConfig) -> tuple[float, str]:
         best, how = cfg.extension_similarity, "extension"  # "air" -> "airlines"
     if best < cfg.variant_similarity and are_variants(a, b):
         best, how = cfg.variant_similarity, "known variant"
+    if best < cfg.nickname_similarity and are_nicknames(a, b):
+        best, how = cfg.nickname_similarity, "nickname"
     if best < cfg.skeleton_similarity and shortest >= 4 and spelling_key(a) == spelling_key(b):
         best, how = cfg.skeleton_similarity, "spelling variant"
     if best < cfg.min_token_similarity:
         return 0.0, ""
     return best, how
+
+
+def short_token_similarity(a: str, b: str, cfg: MatchConfig) -> float:
+    """One edit (incl. a transposition) between two different tokens of 3 or 4 letters (``Kmi`` /
+    ``Kim``, ``Mohd`` / ``Mhod``), which :func:`token_similarity` does not forgive on 3 letters.
+    Scored only beside other agreeing words (see :meth:`Matcher.score_form`). Two Korean or
+    Chinese syllables one letter apart are two names (Jun / Jin), not a typo; the first letter
+    must agree unless it is the one transposed."""
+    if a == b or not (3 <= len(a) <= 4 and 3 <= len(b) <= 4) or not (a.isalpha() and b.isalpha()):
+        return 0.0
+    if is_cjk_syllable(a) and is_cjk_syllable(b):
+        return 0.0
+    if a[0] != b[0] and not (a[:2] == b[1::-1]):
+        return 0.0
+    if OSA.distance(a, b, score_cutoff=1) > 1:
+        return 0.0
+    return cfg.short_edit_similarity
 
 
 class Matcher:
@@ -587,6 +613,7 @@ class Matcher:
         qlists=None,
         person=False,
         span=False,
+        office=False,
     ):
         """Score one candidate list form against the query (tokens already resolved).
 
@@ -594,7 +621,8 @@ class Matcher:
         form by :meth:`token_hits`, it makes pairing O(list tokens) instead of O(query x list).
         For a listed person (``person``) a longer query token is no extension of a list token:
         "Jin" -> "Jinping", "zhi" -> "zhiqiang" are other names. ``span``: the query is a window of
-        a long text, judged on the stretch the list name covers (see :meth:`align`).
+        a long text, judged on the stretch the list name covers (see :meth:`align`). ``office``:
+        the query name carried an office or rank title (see :meth:`_partial_score`).
         """
         index = self.index
         ftokens = index.form_tokens[form_idx]
@@ -613,6 +641,8 @@ class Matcher:
         qtexts, qweights, qroles, has_initials = qlists or self.query_lists(qtokens)
         if has_initials or index.form_has_initial[form_idx]:
             self._initial_pairs(qtexts, ftexts, froles, pairs)
+        if pairs and not span:
+            self._short_pairs(qtexts, qroles, ftexts, froles, pairs)
         return self.align(
             qtexts,
             qweights,
@@ -624,7 +654,32 @@ class Matcher:
             index.form_joined[form_idx],
             pairs,
             span,  # a window of a long text
+            person,
+            office,
         )
+
+    def _short_pairs(self, qtexts, qroles, ftexts, froles, pairs) -> None:
+        """Pairs of 3-4 letter tokens one edit apart (:func:`short_token_similarity`), only when
+        the rest of the name agrees: another query word already pairs closely with another list
+        word. The neighbour lookup does not fetch them (a 3-letter word has too many neighbours);
+        the candidate came through the other words."""
+        cfg = self.cfg
+        short_q = [i for i, q in enumerate(qtexts) if 3 <= len(q) <= 4 and qroles[i] != LEGAL]
+        if not short_q:
+            return
+        paired = {(i, j) for _, i, j, _ in pairs}
+        strong = [(i, j) for sim, i, j, _ in pairs if sim >= 0.9]
+        added = []
+        for j, ftext in enumerate(ftexts):
+            if froles[j] == LEGAL or not 3 <= len(ftext) <= 4:
+                continue
+            for i in short_q:
+                if (i, j) in paired or not any(si != i and sj != j for si, sj in strong):
+                    continue
+                sim = short_token_similarity(qtexts[i], ftext, cfg)
+                if sim > 0:
+                    added.append((sim, i, j, "1 edit (short word)"))
+        pairs.extend(added)
 
     def _may_reach(self, best_sim, query_joined: str, has_initials: bool, form_idx: int, need: float) -> bool:
         """Can this list form score ``need`` or more? An upper bound of its list coverage (the
@@ -642,7 +697,7 @@ class Matcher:
         ):
             return True
         shares = (1.0, cfg.unmatched_middle_share, cfg.unmatched_legal_share)
-        matched = total = 0.0
+        matched = total = evidence = 0.0
         for tid, text, weight, role in zip(
             index.form_tokens[form_idx],
             index.form_texts[form_idx],
@@ -652,12 +707,23 @@ class Matcher:
             if len(text) >= 2 and text in query_joined:  # it may pair in full through a joined word
                 matched += weight
                 total += weight
+                if role != LEGAL:
+                    evidence += weight * part_factor(text)
             elif sim := best_sim.get(tid):
                 matched += sim * weight
                 total += weight
+                if sim >= 0.8 and role != LEGAL:
+                    evidence += sim * weight * part_factor(text)
             else:
                 total += weight * shares[role]
-        return total > 0 and matched / total >= need
+        if total > 0 and matched / total >= need:
+            return True
+        # a partial name (see _partial_score) may score above its list coverage
+        return (
+            cfg.partial_ceiling >= need
+            and evidence >= cfg.partial_min_evidence * index.max_weight
+            and index.entities[index.form_entity_ids[form_idx]].schema == "Person"
+        )
 
     @staticmethod
     def query_lists(qtokens: list[QueryToken]):
@@ -703,10 +769,15 @@ class Matcher:
         form_joined,
         pairs,
         window=False,
+        person=False,
+        office=False,
     ):
         """Align query tokens to list tokens one-to-one, best similarity first, and score.
 
         ``pairs`` holds every (similarity, query index, list index, how) worth considering.
+        ``person``: the list name is a person's, where a query that names only part of it
+        (a surname alone, two of four parts) is scored as a partial name (:meth:`_partial_score`);
+        ``office``: the query carried an office or rank title (President, General, elnok).
         Returns (score, alignment, query coverage, list coverage, method).
         """
         cfg = self.cfg
@@ -715,6 +786,7 @@ class Matcher:
         used_f: set[int] = set()
         matched_q = matched_f = 0.0
         alignment = []
+        matched_pairs: list[tuple[float, int]] = []  # (similarity, list index) of each aligned pair
         for sim, i, j, how in pairs:
             if i in used_q or j in used_f:
                 continue
@@ -722,6 +794,7 @@ class Matcher:
             used_f.add(j)
             matched_q += sim * qweights[i]
             matched_f += sim * fweights[j]
+            matched_pairs.append((sim, j))
             alignment.append((qtexts[i], ftexts[j], sim, how))
         nq, nf = len(qtexts), len(ftexts)
         # joined/split words: one token on one side equal to two or three adjacent tokens on the
@@ -732,6 +805,7 @@ class Matcher:
                     continue
                 span = _joined_span(qtext, ftexts, used_f)
                 if span:
+                    matched_pairs.extend((1.0, j) for j in span)
                     used_q.add(i)
                     used_f.update(span)
                     matched_q += qweights[i]
@@ -743,6 +817,7 @@ class Matcher:
                     continue
                 span = _joined_span(ftext, qtexts, used_q)
                 if span:
+                    matched_pairs.append((1.0, j))
                     used_f.add(j)
                     used_q.update(span)
                     matched_q += sum(qweights[i] for i in span)
@@ -786,7 +861,40 @@ class Matcher:
             if whole >= cfg.joined_min_ratio and whole * cfg.joined_discount > score:
                 score = whole * cfg.joined_discount
                 method = "whole name without spaces"
+        if person and not window and cov_q >= cfg.partial_min_query_coverage and len(used_f) < nf:
+            partial = self._partial_score(cov_q, cov_f, ftexts, fweights, froles, matched_pairs, office)
+            if partial > score:
+                score, method = partial, "partial name"
         return min(score, 1.0), alignment, cov_q, cov_f, method
+
+    def _partial_score(self, cov_q, cov_f, ftexts, fweights, froles, matched_pairs, office=False) -> float:
+        """The score of a query that names only part of a listed person's name, all of its own
+        words matched (``President Lukashenko``; ``SURNAME1 Given2`` of ``SURNAME1 SURNAME2,
+        Given1 Given2``); 0.0 when the shared parts do not carry enough information.
+
+        Information: the rarity weights of the matched list words, each at its similarity, a
+        common given name or surname and a single Korean or Chinese syllable at a fraction
+        (:func:`proscribe.text.name_parts.part_factor`). One word alone counts only with an office
+        or rank title (``office``: President Lukashenko names one person, a bare "Garza" or
+        "Mr Garza" anyone of that name); two or more words must each carry ``partial_min_part``.
+        Michael or Garcia or Jong never count for much. Enough information reaches review: from
+        ``partial_floor`` to ``partial_ceiling`` by the share of the listed name covered, below
+        block."""
+        cfg = self.cfg
+        top = self.index.max_weight
+        parts = [
+            sim * fweights[j] * part_factor(ftexts[j])
+            for sim, j in matched_pairs
+            if sim >= 0.8 and froles[j] != LEGAL
+        ]
+        if not parts or sum(parts) < cfg.partial_min_evidence * top:
+            return 0.0
+        if len(parts) == 1 and not office:
+            return 0.0
+        if len(parts) > 1 and min(parts) < cfg.partial_min_part * top:
+            return 0.0
+        covered = cfg.partial_floor + (cfg.partial_ceiling - cfg.partial_floor) * cov_f
+        return covered * cov_q**cfg.query_exponent
 
     def compare(self, query_name: str, list_name: str, schema: str = "LegalEntity") -> float:
         """Score one pair of names directly (no candidate search), with this index's token
@@ -822,6 +930,9 @@ class Matcher:
                     list(fform.roles),
                     fjoined,
                     pairs,
+                    False,
+                    schema == "Person",
+                    has_office_title(query_name),
                 )[0]
                 best = max(best, score)
         return best
@@ -922,6 +1033,7 @@ class Matcher:
         pair_keys = [a.text + b.text for a, b in zip(core, core[1:])]
         joined_keys = pair_keys + [qt.text for qt in core if len(qt.text) >= 4]
         hits = self.token_hits(qtokens)
+        office = has_office_title(name)
         best_sim = {tid: max(item[0] for item in found) for tid, found in hits.items()}
         texts, _, _, has_initials = self.query_lists(qtokens)
         qlists = {
@@ -970,6 +1082,7 @@ class Matcher:
                 qlists[kind],
                 record.schema == "Person",
                 "window" in entry[1],
+                office,
             )
             form_kind = index.form_kinds[form_idx]
             if form_kind == KIND_WEAK:
@@ -990,6 +1103,8 @@ class Matcher:
                     schema_mismatch=mismatch,
                     query_form=entry[0].text,
                     derived=entry[1],
+                    partial=method == "partial name",
+                    titles=titles_in(name),
                 )
         return found
 
@@ -1024,6 +1139,7 @@ __all__ = [
     "Matcher",
     "NameHit",
     "token_similarity",
+    "short_token_similarity",
     "allowed_edits",
     "kind_label",
     "kind_of",

@@ -26,6 +26,7 @@ from functools import lru_cache
 from proscribe.text import scripts
 from proscribe.text.legal import HONORIFICS, expand_abbreviations, tag_legal_forms
 from proscribe.text.render import MAX_RENDER_CHARS, disguises, is_plain, readings, render_name
+from proscribe.text.titles import strip_title_text, strip_titles
 
 __all__ = [
     "CORE",
@@ -137,6 +138,8 @@ def _reading_forms(text: str, schema: str, max_tokens: int | None) -> list[NameF
     if not text:
         return []
     is_person = schema == "Person"
+    if is_person or schema == "LegalEntity":
+        text = strip_title_text(text)  # titles, offices, honorifics (text/titles.py)
     parts: list[str]
     surname_first = False
     if is_person and text.count(",") == 1:
@@ -169,6 +172,7 @@ def _reading_forms(text: str, schema: str, max_tokens: int | None) -> list[NameF
             # end is a surname ("M.N. SHEIKH") and stays.
             while len(tokens) > 1 and tokens[0] in HONORIFICS:
                 tokens = tokens[1:]
+            tokens = strip_titles(tokens)
         if not is_person:
             tokens = tag_legal_forms(tokens)
         if max_tokens is not None:

@@ -5,12 +5,19 @@ Each group lists words that name the same thing: romanisations of one Korean syl
 spellings in other languages' conventions (Yury / Iouri), Arabic particles (bin / ibn) and number
 words (1st / first). Two words of one group compare as a *known variant*; a query word finds the
 list words of its group as candidates. Data, not logic: extend the groups as cases come in.
+
+Nicknames and hypocorisms (Dima / Dmitry, Pepe / Jose, Bill / William, Mohd / Mohammed) come from
+the tables ``data/nicknames_*.txt`` (each names its source). They are groups too, so a nickname
+fetches the full name and the full name fetches the nickname, but two words that only share a
+nickname group compare as a *nickname*: a weaker similarity than a spelling variant, since a
+diminutive says less than a spelling of the same name.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 _GROUPS_TEXT = """
 ri rhee lee yi rhie li
@@ -45,34 +52,19 @@ chun cheon
 su soo
 il ill
 ho hoh
-william bill billy will willy
-robert bob bobby rob robbie
-richard dick rick ricky
-james jim jimmy jamie
-john jack johnny
-thomas tom tommy
-theodore ted teddy
-edward ed eddie ted
-benjamin ben bibi benny
-alexander alex alexandre aleksandr alexandr oleksandr sasha
-michael mike mikhail michail mykhailo
-joseph joe joey josef yosef
-charles charlie chuck
-elizabeth liz beth betty eliza
-katherine kate kathy catherine ekaterina yekaterina
-christopher chris
-anthony tony antony
-daniel dan danny
-david dave
-steven stephen steve stepan
-nicholas nick nikolai nikolay mykola nicolas
-patrick pat
-samuel sam
-jonathan jon
-matthew matt
-andrew andy andrei andrey andriy
-peter pete pyotr petro
-barack barry
+william guillermo wilhelm
+alexander alexandre aleksandr alexandr oleksandr alyaksandr
+michael mikhail michail mykhailo
+joseph josef yosef jose
+elizabeth elisabeth elizaveta
+katherine catherine ekaterina yekaterina
+steven stephen stepan
+nicholas nikolai nikolay mykola nicolas nikolaus
+andrew andrei andrey andriy
+peter pyotr petro
+jong chong jeong chung jung
+un eun
+hyon hyun hyeon
 yury yuri iouri yuriy jurij yurii
 sergey sergei serguei serhiy sergii
 aleksey alexei alexey aleksei oleksiy
@@ -97,21 +89,77 @@ abd abdul abdel abdal abdoul
 """
 
 
-def _build() -> dict[str, frozenset[int]]:
-    groups: dict[str, set[int]] = {}
-    for number, line in enumerate(_GROUPS_TEXT.strip().splitlines()):
+_DATA = Path(__file__).with_name("data")
+NICKNAME_FILES = (
+    "nicknames_ru.txt",
+    "nicknames_ar.txt",
+    "nicknames_en.txt",
+    "nicknames_es.txt",
+    "nicknames_de.txt",
+)
+
+
+def _nickname_lines() -> list[tuple[list[str], list[str]]]:
+    """(full-name spellings, nicknames) per line of the nickname tables."""
+    out = []
+    for name in NICKNAME_FILES:
+        for number, line in enumerate((_DATA / name).read_text(encoding="utf-8").splitlines(), start=1):
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            full, sep, short = line.partition(":")
+            if not sep or not full.split() or not short.split():
+                raise ValueError(f"{name} line {number}: expected 'full names: nicknames'")
+            out.append((full.split(), short.split()))
+    return out
+
+
+def _build() -> tuple[dict[str, frozenset[int]], dict[str, frozenset[int]], frozenset[str]]:
+    """Spelling groups and nickname groups in one numbering (the index keeps one map of them).
+
+    A nickname group holds the full-name spellings and their nicknames. Its full-name spellings
+    compare with each other as nicknames too, unless edits or a spelling group make them closer:
+    a table of diminutives is no authority on spellings (Mohammed / Mohamed stay an edit apart)."""
+    spelling: dict[str, set[int]] = {}
+    nickname: dict[str, set[int]] = {}
+    lines = _GROUPS_TEXT.strip().splitlines()
+    for number, line in enumerate(lines):
         for word in line.split():
-            groups.setdefault(word, set()).add(number)
-    return {word: frozenset(ids) for word, ids in groups.items()}
+            spelling.setdefault(word, set()).add(number)
+    number = len(lines)
+    nicknames: set[str] = set()
+    for full, short in _nickname_lines():
+        for word in full + short:
+            nickname.setdefault(word, set()).add(number)
+        nicknames.update(short)
+        number += 1
+    return (
+        {word: frozenset(ids) for word, ids in spelling.items()},
+        {word: frozenset(ids) for word, ids in nickname.items()},
+        frozenset(nicknames),
+    )
 
 
-#: word -> the groups it belongs to (a word may sit in two groups: "ted" is Theodore or Edward).
-VARIANT_GROUPS: dict[str, frozenset[int]] = _build()
+_SPELLING_GROUPS, _NICKNAME_GROUPS, NICKNAMES = _build()
+
+#: word -> the groups it belongs to (a word may sit in two groups: "ted" is Theodore or Edward),
+#: spelling and nickname groups alike: the candidate lookup fetches a word's whole group.
+VARIANT_GROUPS: dict[str, frozenset[int]] = {
+    word: _SPELLING_GROUPS.get(word, frozenset()) | _NICKNAME_GROUPS.get(word, frozenset())
+    for word in _SPELLING_GROUPS.keys() | _NICKNAME_GROUPS.keys()
+}
 
 
 def are_variants(a: str, b: str) -> bool:
-    ga = VARIANT_GROUPS.get(a)
-    return bool(ga and ga & VARIANT_GROUPS.get(b, frozenset()))
+    """Spellings of one word (Rhee / Ri, Yury / Iouri): not nicknames (see :func:`are_nicknames`)."""
+    ga = _SPELLING_GROUPS.get(a)
+    return bool(ga and ga & _SPELLING_GROUPS.get(b, frozenset()))
+
+
+def are_nicknames(a: str, b: str) -> bool:
+    """A nickname and its full name, or two nicknames of one name (Dima / Dmitry, Bill / Will)."""
+    ga = _NICKNAME_GROUPS.get(a)
+    return bool(ga and ga & _NICKNAME_GROUPS.get(b, frozenset()))
 
 
 _SPELLING_RULES = [
