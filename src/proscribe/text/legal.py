@@ -70,6 +70,20 @@ GENERIC_WORDS = frozenset(
     center centre institute national state republic branch office representative office agency""".split()
 )
 
+#: Chinese cities and provinces in pinyin, as Chinese enterprise names begin (administrative
+#: division + trade name + industry + organisational form, under the PRC Provisions on the
+#: Administration of Enterprise Name Registration): ``北京永信至诚科技`` and ``永信至诚科技`` are
+#: the same trade name, so the place prefix is capped like a generic word. Places that are also
+#: common given names or surnames (Xian, Dalian, Jinan, Ningbo ...) are left out.
+CHINESE_PLACE_WORDS = frozenset(
+    """beijing shanghai shenzhen guangzhou tianjin chongqing chengdu wuhan nanjing hangzhou qingdao
+    xiamen suzhou changsha zhengzhou shenyang harbin dongguan foshan shijiazhuang taiyuan changchun
+    urumqi kunming nanchang fuzhou guangdong jiangsu zhejiang shandong hunan hubei sichuan fujian
+    anhui jiangxi liaoning heilongjiang shanxi shaanxi gansu yunnan guizhou guangxi xinjiang
+    hongkong""".split()
+)
+GENERIC_WORDS = GENERIC_WORDS | CHINESE_PLACE_WORDS
+
 #: Honorifics, ranks and titles dropped from person names.
 HONORIFICS = frozenset(
     """mr mrs ms miss mx dr prof sir dame lord lady sheikh shaikh sheik haji hajji hadji mullah maulana mawlana

@@ -13,6 +13,8 @@
    dropped (``O'Brien`` -> ``obrien``), hyphens and other punctuation become spaces;
 4. every script romanised to lower-case ASCII (:mod:`proscribe.text.scripts`), accents folded;
 5. honorifics dropped; legal-form phrases tagged (:mod:`proscribe.text.legal`).
+6. an organisation name written in Korean, Chinese, Arabic, Persian or Russian gets extra
+   English-word readings (:mod:`proscribe.text.orgwords`: ``조선무역은행`` -> ``korea trading bank``).
 
 Pure functions, cached: the same list name recurs across datasets and snapshots.
 """
@@ -23,7 +25,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from proscribe.text import scripts
+from proscribe.text import orgwords, scripts
 from proscribe.text.legal import HONORIFICS, expand_abbreviations, tag_legal_forms
 from proscribe.text.render import MAX_RENDER_CHARS, disguises, is_plain, readings, render_name
 from proscribe.text.titles import strip_title_text, strip_titles
@@ -121,7 +123,8 @@ def name_forms(name: str, schema: str = "LegalEntity") -> tuple[NameForm, ...]:
 
 def _forms(name: str, schema: str, max_tokens: int | None) -> tuple[NameForm, ...]:
     if len(name) <= MAX_NAME_CHARS and is_plain(name):
-        return tuple(_reading_forms(name, schema, max_tokens)[:MAX_FORMS])
+        plain = _reading_forms(name, schema, max_tokens)[:MAX_FORMS]
+        return tuple(_with_org_readings(plain, name, schema, max_tokens))
     forms: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
     for reading in readings(name[:MAX_RENDER_CHARS]):
@@ -129,7 +132,58 @@ def _forms(name: str, schema: str, max_tokens: int | None) -> tuple[NameForm, ..
             if form.tokens not in seen and len(forms) < MAX_FORMS:
                 seen.add(form.tokens)
                 forms.append(form)
-    return tuple(forms)
+    return tuple(_with_org_readings(forms, name, schema, max_tokens))
+
+
+def _with_org_readings(
+    forms: list[NameForm], name: str, schema: str, max_tokens: int | None
+) -> list[NameForm]:
+    """``forms`` plus the English-word readings of an organisation name written in its own
+    language (:mod:`proscribe.text.orgwords`: ``조선무역은행`` -> ``korea trading bank``).
+
+    Known acronyms are read both ways (``IRGC`` <-> ``Islamic Revolution Guards Corps``,
+    :func:`proscribe.text.orgwords.acronyms`). The readings come after the ordinary forms, which stay as they are; when all
+    :data:`MAX_FORMS` places are taken, the last ordinary forms give way (the best ones come
+    first). Persons have no such reading: their names are not made of dictionary words."""
+    if schema == "Person" or not forms:
+        return forms
+    readings_: list[str] = list(orgwords.acronym_expansions(forms[0].tokens))
+    acronym = _acronym_of(forms[0].tokens)
+    if acronym:
+        readings_.append(acronym)
+    if not name.isascii():
+        readings_.extend(orgwords.english_readings(clean(name[:MAX_NAME_CHARS]).replace("\t", " ")))
+    if not readings_:
+        return forms
+    seen = {form.tokens for form in forms}
+    extra: list[NameForm] = []
+    for reading in readings_[: MAX_FORMS // 3]:
+        for form in _reading_forms(reading, schema, max_tokens)[:1]:
+            if form.tokens not in seen and any(role != LEGAL for role in form.roles):
+                seen.add(form.tokens)
+                extra.append(form)
+    if not extra:
+        return forms
+    return [*forms[: MAX_FORMS - len(extra)], *extra]
+
+
+@lru_cache(maxsize=1)
+def _expansions() -> dict[tuple[str, ...], str]:
+    """Known acronyms by their expansion's core tokens (as :func:`name_forms` gives them)."""
+    table: dict[tuple[str, ...], str] = {}
+    for acronym, expansion in orgwords.acronyms().items():
+        for form in _reading_forms(expansion, "Organization", None)[:1]:
+            key = tuple(t for t, r in zip(form.tokens, form.roles, strict=True) if r != LEGAL)
+            table.setdefault(key, acronym)
+    return table
+
+
+def _acronym_of(tokens: tuple[str, ...]) -> str | None:
+    """The known acronym of a name that is written out in full (``islamic revolution guards
+    corps`` -> ``irgc``), else ``None``."""
+    if len(tokens) < 3:
+        return None
+    return _expansions().get(tuple(t for t in tokens if not t.startswith("lf_")))
 
 
 def _reading_forms(text: str, schema: str, max_tokens: int | None) -> list[NameForm]:
