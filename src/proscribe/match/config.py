@@ -37,6 +37,9 @@ class MatchConfig:
     partial_min_part: float
     partial_floor: float
     partial_ceiling: float
+    subsidiary_word_share: float
+    subsidiary_min_evidence: float
+    subsidiary_ceiling: float
     extension_similarity: float
     unknown_short_chars: int
     unknown_short_weight: float

@@ -30,7 +30,7 @@ from proscribe.index.compiled import KIND_LABEL, KIND_PREVIOUS, KIND_WEAK, Compi
 from proscribe.match.config import MatchConfig
 from proscribe.model import COMPATIBLE_SCHEMATA
 from proscribe.text import phonetic, scripts
-from proscribe.text.name_parts import is_cjk_syllable, part_factor
+from proscribe.text.name_parts import is_cjk_syllable, part_factor, sector_words
 from proscribe.text.names import _PATRONYMIC_RE, CORE, LEGAL, NameForm, name_forms
 from proscribe.text.titles import has_office_title, titles_in
 from proscribe.text.variants import VARIANT_GROUPS, are_nicknames, are_variants, spelling_key
@@ -850,6 +850,12 @@ class Matcher:
         if 0 < matched_f < floor:
             score *= (matched_f / floor) ** 0.5
         method = "tokens"
+        if not person and not window and len(used_q) < nq:
+            extended = self._extended_score(
+                qtexts, qweights, qroles, used_q, matched_q, cov_f, froles, used_f, matched_f
+            )
+            if extended > score:
+                score, method = extended, "listed name extended"
         if (
             query_joined
             and form_joined
@@ -866,6 +872,37 @@ class Matcher:
             if partial > score:
                 score, method = partial, "partial name"
         return min(score, 1.0), alignment, cov_q, cov_f, method
+
+    def _extended_score(self, qtexts, qweights, qroles, used_q, matched_q, cov_f, froles, used_f, matched_f):
+        """The score of a company name that is a listed organisation's whole name extended by
+        words of a line of business or a branch (``<listed group> Telecommunications LLC``):
+        those query words cost ``subsidiary_word_share`` of their weight, so the listed group
+        whose name the query extends ranks above a shorter look-alike that shares fewer of its
+        words. 0.0 unless every list word is matched, the matched list words carry at least
+        ``subsidiary_min_evidence`` x the rarest weight (a listed name of common words extended
+        by "Trading" is anyone's company) and some unmatched query word is such a word. Scaled by
+        ``subsidiary_ceiling`` (order kept): an unlisted subsidiary by its name alone is for review."""
+        cfg = self.cfg
+        if matched_f < cfg.subsidiary_min_evidence * self.index.max_weight:
+            return 0.0
+        if any(j not in used_f and froles[j] != LEGAL for j in range(len(froles))):
+            return 0.0
+        words = sector_words()
+        total, cut = 0.0, False
+        for i, weight in enumerate(qweights):
+            if i in used_q:
+                total += weight
+            elif qroles[i] == LEGAL:
+                total += weight * cfg.unmatched_legal_share
+            elif qtexts[i] in words:
+                total += weight * cfg.subsidiary_word_share
+                cut = True
+            else:
+                total += weight
+        if not cut or total <= 0:
+            return 0.0
+        cov_q = min(1.0, matched_q / total)
+        return cfg.subsidiary_ceiling * (cov_q**cfg.query_exponent) * (cov_f**cfg.list_exponent)
 
     def _partial_score(self, cov_q, cov_f, ftexts, fweights, froles, matched_pairs, office=False) -> float:
         """The score of a query that names only part of a listed person's name, all of its own

@@ -44,6 +44,13 @@ def cjk_syllables() -> frozenset[str]:
     return _words("cjk_syllables.txt")
 
 
+@lru_cache(maxsize=1)
+def sector_words() -> frozenset[str]:
+    """Words of a line of business or an organisational unit (Telecommunications, Logistics,
+    Branch): what a subsidiary adds to its group's name (``data/sector_words.txt``)."""
+    return _words("sector_words.txt")
+
+
 def is_cjk_syllable(token: str) -> bool:
     return token in cjk_syllables()
 
