@@ -368,11 +368,12 @@ def index_cmd(rebuild: bool = typer.Option(True, help="Rebuild even if a persist
 
 # Sub-commands of the other capabilities register themselves on the app.
 from proscribe.cli_cases import register as _register_cases  # noqa: E402
+from proscribe.cli_explain import register as _register_explain  # noqa: E402
 from proscribe.cli_ownership import register as _register_ownership  # noqa: E402
 from proscribe.cli_payments import register as _register_payments  # noqa: E402
 from proscribe.cli_service import register as _register_service  # noqa: E402
 
-for _register in (_register_service, _register_ownership, _register_cases, _register_payments):
+for _register in (_register_service, _register_ownership, _register_cases, _register_payments, _register_explain):
     _register(app)
 
 

@@ -507,6 +507,7 @@ def _result(cand: _Candidate, record: EntityRecord, q: Query, index: CompiledInd
             explanation["name"]["disguises_undone"] = list(undone)
     adjustments = []
     score = name_score
+    by_identifier = False
     mismatch = cand.name.schema_mismatch if cand.name and name_score > 0 else None
     if mismatch:
         # a declared type may lower a score, never remove a candidate (see the end of this function)
@@ -539,6 +540,7 @@ def _result(cand: _Candidate, record: EntityRecord, q: Query, index: CompiledInd
             adjustments.append({"feature": "identifier", "delta": round(cfg.strong_score - score, 3),
                                 "detail": f"strong identifier {strong_hits[0]['key']} matches exactly"})
             score = cfg.strong_score
+            by_identifier = True
         else:
             if name_score >= cfg.review:
                 score += cfg.weak_bonus
@@ -549,6 +551,8 @@ def _result(cand: _Candidate, record: EntityRecord, q: Query, index: CompiledInd
                                     "detail": f"identifier {cand.id_hits[0]['key']} matches without a name match: review"})
                 score = cfg.weak_alone_score
     score = max(0.0, min(1.0, score))
+    if score >= cfg.block and cand.name and not by_identifier:
+        score = _block_discipline(cand, record, index, cfg, adjustments, explanation, score)
     if mismatch and not any(h["strong"] for h in cand.id_hits):
         if name_score >= cfg.block:
             score = max(score, cfg.review)  # a strong name match of another schema: a person must look
@@ -578,6 +582,55 @@ def _result(cand: _Candidate, record: EntityRecord, q: Query, index: CompiledInd
     if record.derived:
         result["derived"] = record.derived
     return result
+
+
+def corroboration(adjustments: list[dict], cfg: MatchConfig) -> tuple[float, list[str]]:
+    """The information the record's other evidence adds to a name: what agrees (a birth date or
+    year, a country, an identifier), read from the score adjustments made for it."""
+    total, parts = 0.0, []
+    for item in adjustments:
+        if item["delta"] <= 0:
+            continue
+        feature = item["feature"]
+        if feature == "birth_date":
+            exact = item["delta"] >= cfg.birth_date_exact_bonus
+            total += cfg.birth_date_information if exact else cfg.birth_year_information
+            parts.append("birth date" if exact else "birth year")
+        elif feature == "country":
+            total += cfg.country_information
+            parts.append("country")
+        elif feature == "identifier":
+            total += cfg.identifier_information
+            parts.append("identifier")
+    return total, parts
+
+
+def _block_discipline(cand: _Candidate, record: EntityRecord, index: CompiledIndex, cfg: MatchConfig,
+                      adjustments: list[dict], explanation: dict, score: float) -> float:
+    """A blocking score stays blocking only when the matched name says who it is, alone or with
+    the record's corroborating evidence ([decision] in match/matching.toml); otherwise review."""
+    from proscribe.match.commonness import name_information
+
+    info = name_information(cand.name, index, cfg, cfg.noise_words)
+    need = cfg.block_min_information if record.schema == "Person" else cfg.block_min_information_entity
+    extra, parts = corroboration(adjustments, cfg)
+    if "name" in explanation:
+        explanation["name"]["information"] = {
+            "total": info.total, "needed_to_block_alone": need, "tokens": info.tokens,
+        }
+    if info.enough(need):
+        return score
+    if extra > 0 and info.total + extra >= need:
+        explanation["name"]["information"]["corroborated_by"] = parts
+        return score
+    # below block, keeping the order of the scores it had (a contradicting attribute still lowers it)
+    capped = cfg.block - 0.01 - (1.0 - min(score, 1.0)) * cfg.common_name_span / (1.0 - cfg.block)
+    capped = round(max(cfg.review, capped), 3)
+    detail = info.reason(need)
+    if extra > 0:
+        detail += f" (with {', '.join(parts)}: {info.total + extra:.1f})"
+    adjustments.append({"feature": "common_name", "delta": round(capped - score, 3), "detail": detail})
+    return capped
 
 
 def screen_many(queries: list[dict[str, Any]], **kwargs) -> list[dict[str, Any]]:

@@ -15,6 +15,17 @@ class MatchConfig:
     block: float
     review: float
     limit: int
+    block_min_information: float
+    block_min_information_entity: float
+    very_common_information: float
+    common_information: float
+    syllable_information: float
+    initial_information: float
+    birth_date_information: float
+    birth_year_information: float
+    country_information: float
+    identifier_information: float
+    common_name_span: float
     query_exponent: float
     list_exponent: float
     prefix_similarity: float
