@@ -111,7 +111,9 @@ def _courtesy() -> frozenset:
     return frozenset(out)
 
 
+@lru_cache(maxsize=8)
 def _longest(table: frozenset[tuple[str, ...]]) -> int:
+    """The longest title in words; cached (the tables are built once, the lookup runs per name)."""
     return max((len(seq) for seq in table), default=0)
 
 
