@@ -10,7 +10,9 @@ from proscribe.text.scripts import latin_forms
 
 def _keys_of(text: str) -> set[tuple[str, str]]:
     """Every query key of every token of every Latin form of ``text``."""
-    return {key for form in latin_forms(text) for token in form.split() for key in phonetic.query_keys(token)}
+    return {
+        key[:2] for form in latin_forms(text) for token in form.split() for key in phonetic.query_keys(token)
+    }
 
 
 def _list_keys(token: str) -> set[tuple[str, str]]:
@@ -52,11 +54,24 @@ def test_consonant_key_keeps_apart_what_arabic_and_hebrew_keep_apart():
     assert phonetic.consonant_key("lavrov") == phonetic.consonant_key("lafrwf")  # v written f
 
 
+def test_long_vowels_written_in_arabic_must_be_where_the_latin_spelling_has_them():
+    assert phonetic.consonants_agree("mhmwd", "mahmud")  # محمود
+    assert not phonetic.consonants_agree("mhmwd", "muhammad")
+    assert phonetic.consonants_agree("lafrwf", "lavrov")
+
+
+@pytest.mark.parametrize("token", ["sangchol", "jianjun", "yuhang", "song", "jing"])
+def test_native_korean_and_chinese_name_parts_get_no_syllabic_key(token):
+    assert phonetic.syllabic_readings(token) == ()
+
+
 def test_vowel_key_keeps_vowels_so_distinct_syllabic_names_stay_apart():
     assert phonetic.vowel_key("maria") != phonetic.vowel_key("mario")
     assert phonetic.vowel_key("sato") != phonetic.vowel_key("seto")
 
 
 def test_short_keys_fetch_nothing():
-    assert all(len(key) >= phonetic.MIN_VOWEL_KEY for kind, key in phonetic.query_keys("kimi") if kind == "v")
+    assert all(
+        len(key) >= phonetic.MIN_VOWEL_KEY for kind, key, _ in phonetic.query_keys("kimi") if kind == "v"
+    )
     assert phonetic.query_keys("ab") == ()

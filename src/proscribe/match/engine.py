@@ -343,11 +343,14 @@ class Matcher:
         # A transliteration from a script that loses distinctions (Hangul, kana, Arabic, Hebrew
         # ...): list tokens with the same phonetic key. Ordinary Latin tokens have no query key.
         phonetics = index.phonetics
-        for kind, key in phonetic.query_keys(token):
+        for kind, key, reading in phonetic.query_keys(token):
             similarity = phonetic.SIMILARITY[kind]
             for cid in phonetics.get(f"{kind}:{key}", ()):
-                if cid not in found or found[cid][0] < similarity:
-                    found[cid] = (similarity, phonetic.HOW)
+                if cid in found and found[cid][0] >= similarity:
+                    continue
+                if kind == "c" and not phonetic.consonants_agree(reading, tokens[cid]):
+                    continue
+                found[cid] = (similarity, phonetic.HOW)
         return found
 
     def query_tokens(self, form: NameForm) -> list[QueryToken]:

@@ -38,6 +38,7 @@ __all__ = [
     "MIN_VOWEL_KEY",
     "consonant_key",
     "consonant_key_usable",
+    "consonants_agree",
     "is_consonantal",
     "query_keys",
     "syllabic_readings",
@@ -134,25 +135,51 @@ _KANA_INITIALS = "ky gy sh ch ts ny hy by py my ry k g s z j t d n h b p f m y r
 _KANA_VOWELS = "a i u e o".split()
 
 
-def _parses(token: str, initials, vowels, finals) -> bool:
-    """Whether ``token`` is a sequence of syllables (initial? vowel final?)."""
-    n = len(token)
-    ok = [False] * (n + 1)
-    ok[0] = True
-    for start in range(n):
-        if not ok[start]:
-            continue
-        heads = [start] + [start + len(i) for i in initials if token.startswith(i, start)]
-        for head in heads:
-            for vowel in vowels:
-                if not token.startswith(vowel, head):
-                    continue
-                end = head + len(vowel)
-                ok[end] = True
-                for final in finals:
-                    if token.startswith(final, end):
-                        ok[end + len(final)] = True
-    return ok[n]
+def _syllable_pattern(initials, vowels, finals) -> str:
+    """A regular expression of one syllable (initial? vowel final?), longest spellings first."""
+
+    def alternatives(items) -> str:
+        return "|".join(sorted(items, key=len, reverse=True))
+
+    tail = f"(?:{alternatives(finals)})?" if finals else ""
+    return f"(?:(?:{alternatives(initials)})?(?:{alternatives(vowels)}){tail})"
+
+
+def _syllable_counter(initials, vowels, finals):
+    """A function telling whether a token splits into syllables, and into at most two (compiled
+    regular expressions: this runs for every distinct query token, so it must be cheap)."""
+    one = _syllable_pattern(initials, vowels, finals)
+    whole = re.compile(f"(?:{one})+")
+    short = re.compile(f"{one}{one}?")
+
+    def count(token: str) -> int:
+        """0: no split; 2: a split into at most two syllables exists; 3: only longer splits."""
+        if short.fullmatch(token):
+            return 2
+        return 3 if whole.fullmatch(token) else 0
+
+    return count
+
+
+#: Native Korean and Chinese names romanise to one or two syllables per word (``sangchol``,
+#: ``jianjun``) and are compared in their own romanisations; a foreign name written in Hangul,
+#: kana or Han transcription characters takes three or more (``rabeuropeu``, ``shoigu``).
+MIN_SYLLABLES = 3
+# Pinyin, to recognise a Chinese given name (``jianjun``, ``yuhang``) that also reads as kana.
+_PINYIN_INITIALS = "zh ch sh b p m f d t n l g k h j q x r z c s y w".split()
+_PINYIN_FINALS = sorted(
+    "a o e i u v ai ei ao ou an en ang eng ong er ia ie iao iu ian in iang ing iong ua uo uai ui "
+    "uan un uang ueng ue ve".split(),
+    key=len,
+    reverse=True,
+)
+
+_korean_syllables = _syllable_counter(_KO_INITIALS, _KO_VOWELS, _KO_FINALS)
+_kana_syllables = _syllable_counter(_KANA_INITIALS, _KANA_VOWELS, ("n",))
+_pinyin_syllables = _syllable_counter(_PINYIN_INITIALS, _PINYIN_FINALS, ())
+
+#: Syllables only kana writes for a foreign sound (ti as chi, tu as tsu, de as je): two suffice.
+_KANA_ONLY = ("chi", "tsu", "je")
 
 
 _EU_RE = re.compile(r"eu")
@@ -167,15 +194,21 @@ _NK_EPENTHESIS = re.compile(r"(?<=[bcdfghjkmprstvz])u(?![aeiou])")
 def syllabic_readings(token: str) -> tuple[str, ...]:
     """Latin spellings a syllabic rendering may stand for, the inserted vowels removed.
 
-    Empty unless ``token`` parses as Korean romanisation or as kana/transcription syllables.
+    Empty unless ``token`` parses as Korean romanisation or as kana/transcription syllables, in
+    at least :data:`MIN_SYLLABLES` syllables (a native Korean or Chinese name part has fewer).
     ``rabeuropeu`` -> ``rabrop`` (and the token itself); ``raburofu`` -> ``rabrof``;
     ``puchin`` -> ``putin`` too.
     """
     token = token.lower()
     if not token.isascii() or not token.isalpha() or len(token) < 3:
         return ()
+    pinyin = _pinyin_syllables(token)
+    if 0 < pinyin < MIN_SYLLABLES and not any(k in token for k in _KANA_ONLY):
+        return ()  # a Chinese name part in pinyin
     out: list[str] = []
-    if _parses(token, _KO_INITIALS, _KO_VOWELS, _KO_FINALS):
+    korean = _korean_syllables(token)
+    kana = _kana_syllables(token)
+    if korean >= MIN_SYLLABLES:
         out.append(token)
         if "eu" in token:
             out.append(_EU_RE.sub("", token))
@@ -183,7 +216,7 @@ def syllabic_readings(token: str) -> tuple[str, ...]:
         out.append(stripped)
         if "sy" in token:  # 쇼 syo, 슈 syu: how Revised Romanization spells sho, shu
             out.append(token.replace("sy", "sh"))
-    if _parses(token, _KANA_INITIALS, _KANA_VOWELS, ("n",)):
+    if kana >= MIN_SYLLABLES or (kana == 2 and any(k in token for k in _KANA_ONLY)):
         out.append(token)
         stripped = _KANA_EPENTHESIS.sub("", token)
         out.append(stripped)
@@ -203,6 +236,48 @@ def consonant_key_usable(key: str) -> bool:
     return len(key) - (key[:1] == "a") >= MIN_CONSONANT_KEY
 
 
+# What a long-vowel letter of a vowel-less script stands for in a Latin spelling: و o/u, ي i/e,
+# ا a/e/o.
+_LONG_VOWELS = {"w": "ouw", "u": "ouw", "y": "ieyj", "i": "ieyj", "a": "aeo"}
+
+
+def _slots(token: str) -> list[tuple[str, str]]:
+    """(consonant class, the vowel letters after it up to the next class), runs merged."""
+    word = _SOFT_C.sub("s", "".join(c for c in token.lower() if "a" <= c <= "z"))
+    if len(word) > 2 and word[-1] == "h" and word[-2] in _VOWELS:
+        word = word[:-1]
+    slots: list[tuple[str, str]] = []
+    for i, match in enumerate(_CONSONANT_RE.finditer(word)):
+        unit = match.group(0)
+        if unit in _CONSONANT_UNITS:
+            cls = _CONSONANT_UNITS[unit]
+            if slots and slots[-1][0] == cls and not slots[-1][1]:
+                continue
+            slots.append((cls, ""))
+        elif slots:
+            slots[-1] = (slots[-1][0], slots[-1][1] + unit)
+        elif i == 0:
+            slots.append(("", unit))
+    return slots
+
+
+def consonants_agree(query: str, listed: str) -> bool:
+    """Whether the long vowels a vowel-less rendering writes are where the Latin spelling has a
+    matching vowel (``mhmwd`` محمود is Mahmud, not Muhammad; ``lafrwf`` is Lavrov). Short vowels
+    are not written, so a slot without a long vowel agrees with anything."""
+    q, other = _slots(query), _slots(listed)
+    if [c for c, _ in q if c] != [c for c, _ in other if c]:
+        return False
+    q = [v for c, v in q if c]
+    other = [v for c, v in other if c]
+    for written, spelled in zip(q, other):
+        for letter in written:
+            allowed = _LONG_VOWELS.get(letter)
+            if allowed and not any(ch in allowed for ch in spelled):
+                return False
+    return True
+
+
 def is_consonantal(token: str) -> bool:
     """A rendering of a script that leaves vowels out: at most one vowel in four letters and
     none of ``e`` or ``o``, which Arabic and Hebrew consonant letters never give (``lafrwf``,
@@ -214,17 +289,20 @@ def is_consonantal(token: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 16)
-def query_keys(token: str) -> tuple[tuple[str, str], ...]:
-    """(``"v"`` or ``"c"``, key) for every reading of a query token from a script that loses
-    distinctions; empty for an ordinary Latin token. Keys below the minimum length are left out."""
-    keys: list[tuple[str, str]] = []
+def query_keys(token: str) -> tuple[tuple[str, str, str], ...]:
+    """(``"v"`` or ``"c"``, key, reading) for every reading of a query token from a script that
+    loses distinctions; empty for an ordinary Latin token. Keys below the minimum length are left
+    out. A list token found by a ``"c"`` key must also pass :func:`consonants_agree` with the
+    reading."""
+    keys: list[tuple[str, str, str]] = []
     if not token.isalpha():
         return ()  # digits or marks inside: a code or a disguise, not a transliteration
     for reading in syllabic_readings(token):
         key = vowel_key(reading)
         if len(key) >= MIN_VOWEL_KEY:
-            keys.append(("v", key))
-    if is_consonantal(token):
+            keys.append(("v", key, reading))
+    native = 0 < _korean_syllables(token) < MIN_SYLLABLES or 0 < _pinyin_syllables(token) < MIN_SYLLABLES
+    if is_consonantal(token) and not native:  # yang, jing: Chinese or Korean, not Arabic
         # و and ו are a vowel or v/w: read both ways (Persian لاوروف lawrwf is Lavrov). A Persian
         # ه after a consonant is often the silent final e of a word part (خامنه‌ای khamnhay).
         readings = [token]
@@ -236,5 +314,8 @@ def query_keys(token: str) -> tuple[tuple[str, str], ...]:
         for reading in readings:
             key = consonant_key(reading)
             if consonant_key_usable(key):
-                keys.append(("c", key))
-    return tuple(dict.fromkeys(keys))
+                keys.append(("c", key, reading))
+    unique: dict[tuple[str, str], tuple[str, str, str]] = {}
+    for kind, key, reading in keys:
+        unique.setdefault((kind, key), (kind, key, reading))
+    return tuple(unique.values())

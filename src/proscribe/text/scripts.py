@@ -782,7 +782,14 @@ def _han_cached(text: str) -> tuple[str, ...]:
             if person is not None:
                 # The Chinese reading first; a Korean reading or a foreign name it transcribes
                 # next, before the syllable-by-syllable and joined forms.
-                extra = korean[:1] if korean else [transcription] if transcription else []
+                # (A two-character name with a surname is taken to be Chinese: 毛娜 is no Mona.)
+                extra = (
+                    korean[:1]
+                    if korean
+                    else [transcription]
+                    if transcription and len(han_chunks[0]) > 2
+                    else []
+                )
                 return tuple(_dedupe(person[:2] + extra + person[2:]))
             if korean:
                 base = list(_han_cached_general(chunks))
