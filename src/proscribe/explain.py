@@ -185,6 +185,10 @@ def explain_match(
             "why_not": info.reason(need),
             "east_asian_name": info.east_asian,
             "tokens": info.tokens,
+            "corroborated_by": result["explanation"]
+            .get("name", {})
+            .get("information", {})
+            .get("corroborated_by", []),
         }
     screened = screening.screen(q, index=index, config=cfg, limit=max(cfg.limit, 50))
     ranks = [r["id"] for r in screened["results"]]
@@ -243,6 +247,8 @@ def render(account: dict[str, Any]) -> str:
         )
         if info["why_not"]:
             lines.append(f"  {info['why_not']}")
+        if info["corroborated_by"]:
+            lines.append(f"  corroborated by {', '.join(info['corroborated_by'])}: may block")
     else:
         lines += ["", "no name of the entity matches any form of the query"]
     lines += ["", "adjustments:"]
