@@ -21,6 +21,7 @@ from typing import Any
 
 from proscribe import settings
 from proscribe.index.compiled import KIND_LABEL, CompiledIndex, EntityRecord, build_index
+from proscribe.match.commonness import name_information
 from proscribe.match.config import MatchConfig, load_config
 from proscribe.match.engine import Matcher, NameHit, window_count
 from proscribe.model import SCHEMATA
@@ -609,8 +610,6 @@ def _block_discipline(cand: _Candidate, record: EntityRecord, index: CompiledInd
                       adjustments: list[dict], explanation: dict, score: float) -> float:
     """A blocking score stays blocking only when the matched name says who it is, alone or with
     the record's corroborating evidence ([decision] in match/matching.toml); otherwise review."""
-    from proscribe.match.commonness import name_information
-
     info = name_information(cand.name, index, cfg, cfg.noise_words)
     need = cfg.block_min_information if record.schema == "Person" else cfg.block_min_information_entity
     extra, parts = corroboration(adjustments, cfg)
