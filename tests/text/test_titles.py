@@ -72,3 +72,20 @@ def test_offices_and_ranks_are_told_from_courtesy_titles():
     assert not has_office_title("김정은 씨")
     assert not has_office_title("Lukashenko")
     assert titles_in("LUKASHENKO, President Alexander") == ("president",)
+
+
+@pytest.mark.parametrize(
+    "name,core",
+    [
+        ("Prezydent Putin", "putin"),
+        ("Verteidigungsminister Schoigu", "schoigu"),
+        ("Premier Medvedev", "medvedev"),
+    ],
+)
+def test_titles_of_more_languages_and_german_compound_offices_are_dropped(name, core):
+    assert _first(name) == core
+
+
+def test_a_company_name_that_begins_like_a_title_keeps_it():
+    assert _first("Premier Oil", "LegalEntity") == "premier oil"
+    assert _first("Director Services LLC", "LegalEntity").startswith("director services")

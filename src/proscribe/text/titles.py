@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from proscribe.text import scripts
+from proscribe.text.name_parts import sector_words
 
 TITLES_PATH = Path(__file__).with_name("data") / "titles.toml"
 
@@ -125,12 +126,31 @@ def strip_titles(tokens: list[str]) -> list[str]:
     return _strip_tokens(tokens, [])
 
 
+@lru_cache(maxsize=1)
+def _compound_heads() -> tuple[str, ...]:
+    return tuple(
+        sorted({f for w in _raw().get("compound_heads", {}).get("de", []) for f in scripts.latin_forms(w)})
+    )
+
+
+def _is_compound_title(token: str) -> bool:
+    return any(token.endswith(head) and len(token) >= len(head) + 4 for head in _compound_heads())
+
+
 def _strip_tokens(tokens: list[str], found: list) -> list[str]:
+    # a company's name ("Premier Oil", "Director Services LLC") has no title before it
+    words = sector_words()
+    if any(token.startswith("lf_") or token in words for token in tokens):
+        return tokens
     prefix, postposed, _, _ = _tables()
     longest = max(_longest(prefix), 1)
     changed = True
     while changed and len(tokens) > 1:
         changed = False
+        if _is_compound_title(tokens[0]) and tokens[1] not in JOINERS:
+            found.append((tokens[0],))
+            tokens, changed = tokens[1:], True
+            continue
         for size in range(min(longest, len(tokens) - 1), 0, -1):
             if tuple(tokens[:size]) in prefix and tokens[size] not in JOINERS:
                 found.append(tuple(tokens[:size]))
