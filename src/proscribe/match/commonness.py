@@ -140,6 +140,11 @@ class NameInformation:
         return ""
 
 
+#: The rarest word's weight over the bundled lists (about 86,000 name forms): the scale on which
+#: the information thresholds of matching.toml are set.
+REFERENCE_MAX_WEIGHT = 11.4
+
+
 def _cap(token: str, cfg) -> tuple[float, str]:
     names = common_names()
     if token in names.very_common:
@@ -168,8 +173,12 @@ def name_information(hit, index, cfg, noise_words=frozenset()) -> NameInformatio
     )
     out = NameInformation(0.0, east_asian=east)
     surname_seen = False
+    # Rarity weights are inverse document frequencies, so their scale grows with the index: the
+    # thresholds are set on the bundled lists' scale. A small index (a bank's own list of a few
+    # entries) has its weights read on that scale, or none of its names could ever block.
+    scale = max(1.0, REFERENCE_MAX_WEIGHT / index.max_weight) if index.max_weight > 0 else 1.0
     for qword, fword, sim, how in aligned:
-        weight = index.weight_of(fword)
+        weight = index.weight_of(fword) * scale
         if how == "initial" or len(qword) == 1 or len(fword) == 1:
             info, why = min(weight, cfg.initial_information), "initial"
         else:
