@@ -264,6 +264,15 @@ def cached_index_file():
     return path if path.exists() else None
 
 
+def replace_cached(index: CompiledIndex) -> None:
+    """Cache ``index`` under the signature held now: the same store state read anew (a forced
+    service reload), so that the next refresh finds it current rather than changed."""
+    global _cached
+    with _lock:
+        if _cached is not None:
+            _cached = (_cached[0], index)
+
+
 def set_index(index: CompiledIndex) -> None:
     """Use ``index`` for screening in this process (tests, the API's atomic reload)."""
     global _cached

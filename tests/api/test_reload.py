@@ -95,6 +95,21 @@ def test_reload_under_concurrent_requests(small_service):
     assert set(answered) <= stored
 
 
+def test_plain_reload_after_a_forced_one_reports_no_change(small_service):
+    """A forced reload reads the same index anew; a plain reload after it has nothing to do, and
+    says so (it used to compare against the index before the forced one and swap back)."""
+    svc = small_service
+    with svc.client("admin") as admin:
+        forced = admin.post("/v1/admin/reload", params={"force": "true"}).json()
+        assert forced["reloaded"] is True
+        for _ in range(3):
+            plain = admin.post("/v1/admin/reload").json()
+            assert plain["reloaded"] is False, plain
+            time.sleep(0.3)  # the reload watcher polls meanwhile; it must not take this worker's own
+    response = httpx.post(svc.url + "/v1/screen", json=OLD_QUERY, headers=svc.headers("screener"))
+    assert response.status_code == 200 and response.json()["results"]
+
+
 def test_no_auth_says_so_loudly(small_home):
     svc = start_service(small_home, "--no-auth")
     try:

@@ -227,7 +227,12 @@ class ServiceState:
                 new = get_index(refresh=True)
                 if force and new is before:  # nothing changed: read the persisted index anew all the same
                     path = _current_index_file()
-                    new = (load_index_politely(path) if path else None) or new
+                    fresh = load_index_politely(path) if path else None
+                    if fresh is not None:
+                        # the screening cache holds what the service uses, so that the next plain
+                        # reload compares against this index and reports no change
+                        _replace_screen_cached(fresh)
+                        new = fresh
                 return new
 
             new = run_low_priority(load)
@@ -242,7 +247,7 @@ class ServiceState:
                 del old
             self.load_error = None
             if announce:
-                self.generation = self._bump_generation()
+                self._bump_generation()
         return changed, time.perf_counter() - start
 
     def _generation_file(self):
@@ -254,22 +259,26 @@ class ServiceState:
         except (OSError, ValueError):
             return 0
 
-    def _bump_generation(self) -> int:
+    def _bump_generation(self) -> None:
+        """Announce a reload to the other workers. This worker's own count moves first, so its
+        watcher never takes its own announcement for another worker's."""
         path = self._generation_file()
         value = self._read_generation() + 1
+        self.generation = value
         tmp = path.with_suffix(f".{threading.get_ident()}.tmp")
         tmp.write_text(str(value))
         tmp.replace(path)
-        return value
 
     def watch_reloads(self) -> None:
         """Reload when another worker announced one (several worker processes)."""
         while not self.stopping.wait(self.settings.reload_poll_s):
-            seen = self._read_generation()
-            if seen > self.generation and self.index is not None:
+            with self.reload_lock:  # an own reload under way finishes (and counts) first
+                seen = self._read_generation()
+                behind = seen > self.generation and self.index is not None
+            if behind:
                 try:
                     self.reload(force=True, announce=False)
-                    self.generation = seen
+                    self.generation = max(self.generation, seen)
                 except Exception:
                     log.exception("reload announced by another worker failed; keeping the current index")
 
@@ -279,6 +288,13 @@ def _screen_cached() -> CompiledIndex | None:
     from proscribe.screen import cached_index
 
     return cached_index()
+
+
+def _replace_screen_cached(index: CompiledIndex) -> None:
+    """Make ``index`` (read anew from the same store state) the one :mod:`proscribe.screen` caches."""
+    from proscribe.screen import replace_cached
+
+    replace_cached(index)
 
 
 def _held_by_screen(index: CompiledIndex) -> bool:
