@@ -89,8 +89,16 @@ class Agent:
 
 @dataclass
 class FreeText:
-    field: str  # "RmtInf/Ustrd", "70", "InstrForNxtAgt/InstrInf"
+    """One piece of free text as the message holds it: one line of an MT field, one repeated
+    element (``Ustrd``, ``InstrInf``), or a whole field (``line`` 0).
+
+    Pieces of one ``field`` with ``line`` 1, 2, ... are read together, in order, the way a reader
+    sees them (lines joined, a word broken at a line end rejoined), and every hit is mapped back
+    to the field and line it came from."""
+
+    field: str  # "CdtTrfTxInf[1]/RmtInf/Ustrd", "70", "InstrForNxtAgt/InstrInf"
     text: str
+    line: int = 0  # 1-based line or repeated-element number within ``field``; 0: the whole field
 
 
 @dataclass
