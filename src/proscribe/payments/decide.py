@@ -12,8 +12,10 @@ here scores names):
 - every address, structured or not, for embargoed jurisdictions (:mod:`.geography`) and for
   listed names written into it (a ``c/o``);
 - every free-text field (remittance information, MT 70/72/77B, instructions to agents,
-  regulatory reporting) with the list-name automaton (:mod:`.freetext`), confirmed by
-  screening (a confirmed name holds); for embargoed places (hold); for BICs the lists hold
+  regulatory reporting) read as a reader sees it (:mod:`.reading`: its lines or repeated
+  elements joined, with and without a space, words broken at a line end rejoined), with the
+  list-name automaton (:mod:`.freetext`), confirmed by screening (a confirmed name holds, cited
+  by field and line); for embargoed places (hold); for BICs the lists hold
   (MT 72 ``/INS/BANKXXYY``: screened as identifiers, the list's rule applies) and IBANs of
   embargoed countries (hold).
 
@@ -39,6 +41,7 @@ from proscribe.index.compiled import CompiledIndex
 from proscribe.payments import freetext
 from proscribe.payments.geography import DEFAULT_REGIME, GeoHit, geography, load_data
 from proscribe.payments.messages import Address, Agent, Party, Payment
+from proscribe.payments.reading import Reading, readings
 from proscribe.screen import QueryError, get_index, screen
 from proscribe.text.identifiers import normalise_identifier, validate_bic
 
@@ -57,7 +60,7 @@ PARTY_LABEL = {
     "other_name": "name in the message",
 }
 #: Bumped whenever the payment decision logic changes: decisions recorded before are not replayed.
-DECISION_VERSION = "2"
+DECISION_VERSION = "3"
 #: Listed schemas a person-flagged party is also screened against: every one but Person.
 PERSON = "Person"
 
@@ -356,11 +359,25 @@ class Screener:
         if not item.get("match"):
             return []
         programs = ", ".join(item.get("programs") or []) or "no program"
+        place = f" in {hit.where}" if hit.where else ""
+        read = f" ({hit.reading})" if hit.reading else ""
         detail = (
-            f"names {hit.text!r}: {item['caption']} ({item['dataset']} {item['source_id']}, {programs}), "
-            f"score {item['score']}; a listed name in {'an address' if kind == 'address' else 'free text'}: hold"
+            f"names {hit.text!r}{place}{read}: {item['caption']} ({item['dataset']} {item['source_id']}, "
+            f"{programs}), score {item['score']}; a listed name in "
+            f"{'an address' if kind == 'address' else 'free text'}: hold"
         )
-        return [Reason(kind, field_name, text, detail, "hold", _compact(item), program=programs)]
+        return [Reason(kind, hit.where or field_name, text, detail, "hold", _compact(item), program=programs)]
+
+    def free_text(self, reading: Reading) -> list[Reason]:
+        """One reading of a free-text field: listed names (cited by field and line), embargoed
+        places, listed BICs and embargoed IBANs."""
+        reasons: list[Reason] = []
+        for hit in freetext.scan_reading(reading, self.index, self.screen_name):
+            reasons += self._free_text_reason("free_text", reading.field, reading.text, hit)
+        where = reading.where()
+        reasons += [self._geo_reason(hit) for hit in self.geo.free_text(reading.text, where)]
+        reasons += self.free_text_identifiers(where, reading.text)
+        return reasons
 
     def _geo_reason(self, hit: GeoHit) -> Reason:
         return Reason("geography", hit.field, hit.value, hit.detail, hit.action, None, program=hit.program)
@@ -379,11 +396,8 @@ class Screener:
         for _owner, address in payment.addresses():
             reasons += self.address(_owner, address)
         text_started = time.perf_counter()
-        for item in payment.free_text:
-            for hit in freetext.scan(item.text, self.index, self.screen_name):
-                reasons += self._free_text_reason("free_text", item.field, item.text, hit)
-            reasons += [self._geo_reason(hit) for hit in self.geo.free_text(item.text, item.field)]
-            reasons += self.free_text_identifiers(item.field, item.text)
+        for reading in readings(payment.free_text):
+            reasons += self.free_text(reading)
         text_seconds = time.perf_counter() - text_started
         reasons = _dedupe(reasons)
         decision = "pass"

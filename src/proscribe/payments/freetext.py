@@ -17,6 +17,7 @@ through :func:`proscribe.screen.screen` against the entity it came from before i
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import deque
@@ -26,12 +27,18 @@ from pathlib import Path
 from typing import Any
 
 from proscribe.index.compiled import KIND_WEAK, CompiledIndex
+from proscribe.payments.reading import Reading
 from proscribe.text.legal import GENERIC_WORDS, tag_legal_forms
 from proscribe.text.names import normalise_text
 
 MIN_SINGLE_CHARS = 5
 MIN_PATTERN_CHARS = 7
 MAX_TEXT_CHARS = 10_000
+#: The longest legal-form phrase, in tokens (``company limited liability partnership``).
+MAX_LEGAL_TOKENS = 6
+#: Words up to this length have their tokens cached (free text repeats its words).
+CACHED_WORD_CHARS = 64
+_WORD_RE = re.compile(r"\S+")
 
 
 @lru_cache(maxsize=1)
@@ -206,6 +213,8 @@ class FreeTextHit:
     text: str  # the matched words (normalised)
     entity_id: str
     result: dict[str, Any]  # the confirming screening result
+    where: str = ""  # the field and line(s) the words came from: "70 line 2-3", "RmtInf/Ustrd[2]"
+    reading: str = ""  # which reading of the field found it (see :mod:`.reading`)
 
 
 def scan(text: str, index: CompiledIndex, screen_name) -> list[FreeTextHit]:
@@ -214,14 +223,98 @@ def scan(text: str, index: CompiledIndex, screen_name) -> list[FreeTextHit]:
     ``screen_name(name) -> screen result`` runs the one screening entry point (cached by the
     caller); a candidate counts when that result contains an entity the pattern came from.
     """
+    return _confirm(candidates(text, index), index, screen_name, lambda cand: ("", ""))
+
+
+def scan_reading(reading: Reading, index: CompiledIndex, screen_name) -> list[FreeTextHit]:
+    """Listed names in one reading of a free-text field (:func:`proscribe.payments.reading.readings`),
+    confirmed by screening, each cited by the field and line(s) its words came from."""
+    tokens, spans = reading_tokens(reading.text)
+    found = automaton_for(index).find(tokens)
+
+    def where(cand: Candidate) -> tuple[str, str]:
+        start, end = spans[cand.start][0], spans[cand.end - 1][1]
+        return reading.where(start, end), reading.kind
+
+    return _confirm(found, index, screen_name, where)
+
+
+def _confirm(found: list[Candidate], index: CompiledIndex, screen_name, where) -> list[FreeTextHit]:
     hits: list[FreeTextHit] = []
     seen: set[str] = set()
-    for cand in candidates(text, index):
+    for cand in found:
         entity_ids = {index.entities[int(index.form_entity[f])].id for f in cand.forms}
         result = screen_name(cand.text)
         for item in result.get("results", []):
             if item["id"] in entity_ids and item["id"] not in seen:
                 seen.add(item["id"])
-                hits.append(FreeTextHit(cand.text, item["id"], item))
+                place, kind = where(cand)
+                hits.append(FreeTextHit(cand.text, item["id"], item, place, kind))
                 break
     return hits
+
+
+def reading_tokens(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """``text`` in the token space of list names, with the character span of the word each
+    token came from (so a hit maps back to its line).
+
+    Words are normalised one at a time (normalisation works word by word; the words of a
+    reading were rendered line by line already), with the results cached; legal forms are
+    tagged across the whole text as in :func:`tokens_of`."""
+    tokens: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for match in _WORD_RE.finditer(text):
+        word = match.group()
+        span = (match.start(), match.end())
+        for tok in _word_tokens(word) if len(word) <= CACHED_WORD_CHARS else _long_word_tokens(word):
+            tokens.append(tok)
+            spans.append(span)
+    return _tag_with_spans(tokens, spans)
+
+
+@lru_cache(maxsize=200_000)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    return tuple(normalise_text(word).split())
+
+
+def _long_word_tokens(word: str) -> list[str]:
+    out: list[str] = []
+    for start in range(0, len(word), MAX_TEXT_CHARS):
+        out.extend(normalise_text(word[start : start + MAX_TEXT_CHARS]).split())
+    return out
+
+
+def _tag_with_spans(
+    tokens: list[str], spans: list[tuple[int, int]]
+) -> tuple[list[str], list[tuple[int, int]]]:
+    """:func:`tag_legal_forms` with each output token's character span (a tag spans the words of
+    its phrase)."""
+    tagged = tag_legal_forms(tokens)
+    if len(tagged) == len(tokens):
+        return tagged, spans
+    out_spans: list[tuple[int, int]] = []
+    i = 0
+    for j, tok in enumerate(tagged):
+        size = 1
+        if tok.startswith("lf_") and tokens[i] != tok:
+            size = _phrase_size(tokens, i, tok, tagged[j + 1] if j + 1 < len(tagged) else None)
+        out_spans.append((spans[i][0], spans[min(i + size, len(spans)) - 1][1]))
+        i += size
+    return tagged, out_spans
+
+
+def _phrase_size(tokens: list[str], i: int, tag: str, following: str | None) -> int:
+    """How many tokens from ``i`` the legal-form ``tag`` replaced: of the phrase lengths that
+    tag to it, the longest after which the text goes on as tagged."""
+    sizes = [
+        size
+        for size in range(1, min(MAX_LEGAL_TOKENS, len(tokens) - i) + 1)
+        if tag_legal_forms(tokens[i : i + size]) == [tag]
+    ]
+    if not sizes:
+        return 1
+    for size in reversed(sizes):
+        nxt = tokens[i + size] if i + size < len(tokens) else None
+        if following is None or nxt == following or (following.startswith("lf_") and nxt is not None):
+            return size
+    return sizes[-1]
