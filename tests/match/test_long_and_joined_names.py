@@ -172,3 +172,15 @@ def test_the_disguises_block_no_innocent_and_raise_no_more_alerts(screen_one):
             disguised_alerts += result["decision"] != "clear"
     per_disguise = len(TRANSFORMS) + 1
     assert disguised_alerts <= plain_alerts * per_disguise
+
+
+@pytest.mark.parametrize("name", ["조선" * 900, "조선 " * 250, "朝鲜" * 500, "ПутинПутин" * 150])
+def test_a_name_of_one_word_repeated_hundreds_of_times_is_screened_in_bounded_time(screen_one, name):
+    """A long run of one listed word (a country's name, a surname) cannot make a query fetch and
+    align every entry holding that word once per repetition."""
+    import time
+
+    started = time.process_time()
+    result = screen_one(name, "Organization")
+    assert time.process_time() - started < 5.0
+    assert result["decision"] in ("clear", "review", "block")

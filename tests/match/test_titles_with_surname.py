@@ -78,3 +78,16 @@ def test_a_common_surname_with_an_office_stays_clear(screen_one):
         "President Mohammed",
     ):
         assert screen_one(name, "Person")["decision"] == "clear", name
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["President\u200dPutin", "President\u200bPutin", "PresidentPutin", "Президент\u200dПутин"],
+)
+def test_a_title_glued_to_the_surname_by_an_invisible_joiner_still_reviews_the_listed_person(screen_one, name):
+    assert _review_on(screen_one(name, "Person"), PUTIN)
+
+
+def test_a_company_name_glued_at_a_capital_is_not_read_as_a_title(screen_one):
+    result = screen_one("GeneralMotors", "Organization")
+    assert result["decision"] == "clear"

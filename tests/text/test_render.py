@@ -337,3 +337,16 @@ def test_free_text_is_read_the_same_way():
     )
     assert normalise_text("pay &#77;AHAN&nbsp;AIR\tnow") == "pay mahan air now"
     assert normalise_text("\u0420UTIN") == "putin"
+
+
+def test_two_words_glued_at_a_capital_are_also_read_apart():
+    from proscribe.text.render import readings
+
+    assert [r.text for r in readings("President\u200dPutin")] == ["PresidentPutin", "President Putin"]
+    assert [r.text for r in readings("ВладимирПутин")][1] == "Владимир Путин"
+
+
+def test_a_name_with_an_inner_capital_after_one_letter_is_read_as_written_only():
+    from proscribe.text.render import readings
+
+    assert [r.text for r in readings("McDonald")] == ["McDonald"]

@@ -89,6 +89,7 @@ LOOKALIKE_WORD = "look-alike word read as Latin ({})"
 SPACED = "spaced letters rejoined"
 SPLIT = "symbol inside a word removed"
 DIGITS = "digits read as letters"
+GLUED = "words glued together read apart at a capital"
 FOREIGN_DIGITS = "digits of another script read as ASCII digits"
 
 #: The one character that marks "a break between two letters" in rendered text.
@@ -604,7 +605,18 @@ def _lookalike_words(text: str) -> tuple[str, tuple[str, ...], bool]:
     return folded, tuple(LOOKALIKE_WORD.format(s) for s in scripts), bool(latin)
 
 
+#: A capital after two small letters inside one word: two words glued together, by hand
+#: (``PresidentPutin``) or by an invisible joiner dropped above (``President\u200dPutin``).
+#: Read apart as well; the glued reading stays first, so ``MacArthur`` still matches as written.
+_GLUED_WORDS = re.compile(r"(?<=[a-zà-ÿа-яёα-ω]{2})(?=[A-ZÀ-ÞА-ЯЁΑ-Ω][a-zà-ÿа-яёα-ω])")
+
+
+def _unglue(text: str) -> str:
+    return _GLUED_WORDS.sub(" ", text)
+
+
 _TRANSFORMS = (
+    (_GLUED_WORDS, _unglue, GLUED),
     (_SPACED_RUN, _rejoin_spaced, SPACED),
     (_SYMBOL_IN_WORD, _unsplit, SPLIT),
     (_DIGIT_NEXT_TO_LETTER, _digits_as_letters, DIGITS),
@@ -620,7 +632,13 @@ def readings(text: str) -> tuple[Reading, ...]:
     if not text:
         return ()
     lookalikes = not text.isascii() and not _LOOKALIKE_ANY.isdisjoint(text)
-    if not lookalikes and _MARK not in text and _SIGNS.isdisjoint(text) and not _SPACED_RUN.search(text):
+    if (
+        not lookalikes
+        and _MARK not in text
+        and _SIGNS.isdisjoint(text)
+        and not _SPACED_RUN.search(text)
+        and not _GLUED_WORDS.search(text)
+    ):
         return (Reading(text),)
     found: list[Reading] = []
     if _MARK in text:
@@ -666,6 +684,7 @@ def is_plain(text: str) -> bool:
         and _SIGNS.isdisjoint(text)
         and not _ASCII_TRIGGER.search(text)
         and not _SPACED_RUN.search(text)
+        and not _GLUED_WORDS.search(text)
     )
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from proscribe.text import scripts
 from proscribe.text.name_parts import sector_words
+from proscribe.text.render import readings
 
 TITLES_PATH = Path(__file__).with_name("data") / "titles.toml"
 
@@ -244,6 +245,16 @@ def _show(title) -> str:
 
 
 def _found(name: str) -> list:
+    """Titles in the first reading of ``name`` that has any: a title glued to the name
+    (``PresidentPutin``, ``President\u200dPutin``) shows in the reading that sets it apart."""
+    for reading in readings(name)[:4]:
+        found = _found_in(reading.text)
+        if found:
+            return found
+    return []
+
+
+def _found_in(name: str) -> list:
     found: list = []
     name = name.strip()
     if name.count(",") == 1:  # a person's comma form: "LUKASHENKO, President Alexander"
