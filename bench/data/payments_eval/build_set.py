@@ -510,6 +510,27 @@ iso("pacs008_v08_lookalike_belogorsk.xml", "pacs.008", "001.08", "pass", "", "lo
                   creditor_agent="RZBMRUMM", creditor_iban=None,
                   remittance=["Invoice 88-2026 larch timber"]),
     "Belogorsk in the Amur region of Russia (postcode 676850), not Belogorsk/Bilohirsk in Crimea")
+iso("pacs008_v12_lookalike_donetsk_rostov.xml", "pacs.008", "001.12", "pass", "", "lookalike_town",
+    clean_pacs008("P8V12G0094", HARTMANN,
+                  {"name": "OOO Donskoy Ugol",
+                   "address": {"street": "ulitsa Lenina", "building": "21", "postcode": "346330",
+                               "town": "Donetsk", "region": "Rostovskaya oblast", "country": "RU"}},
+                  creditor_agent="RZBMRUMM", creditor_iban=None,
+                  remittance=["Contract 2026-17 conveyor belts"]),
+    "Donetsk in Rostov Oblast, Russia (postcode 346330), not Donetsk in Ukraine")
+iso("pain001_v09_lookalike_kirovsk_murmansk.xml", "pain.001", "001.09", "pass", "", "lookalike_town",
+    clean_pain001("PN09G0095", HARTMANN,
+                  {"name": "AO Khibinskiy Servis",
+                   "address": {"street": "ulitsa Yubileynaya", "building": "3", "postcode": "184250",
+                               "town": "Kirovsk", "region": "Murmanskaya oblast", "country": "RU"}},
+                  tx={"creditor_agent": "RZBMRUMM", "creditor_iban": None}),
+    "Kirovsk in Murmansk Oblast, Russia (postcode 184250), not Kirovsk in Luhansk Oblast")
+iso("pacs008_v13_town_alone_donetsk_ru.xml", "pacs.008", "001.13", "hold", "", "lookalike_town",
+    clean_pacs008("P8V13G0096", HARTMANN,
+                  {"name": "OOO Donskoy Ugol", "address": {"town": "Donetsk", "country": "RU"}},
+                  creditor_agent="RZBMRUMM", creditor_iban=None,
+                  remittance=["Contract 2026-18 conveyor belts"]),
+    "Donetsk with country RU and nothing else: the Rostov town or the occupied city; held for review")
 iso("pacs008_v08_clean_japanese.xml", "pacs.008", "001.08", "pass", "", "clean",
     clean_pacs008("P8V08C0012", YAMADA, HARTMANN, debtor_iban=None, debtor_agent="MHCBJPJT",
                   creditor_agent="DEUTDEFF", creditor_iban=IBAN["DE"], ccy="JPY", amount="1850000",
