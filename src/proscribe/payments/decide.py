@@ -41,7 +41,7 @@ from proscribe.index.compiled import CompiledIndex
 from proscribe.payments import freetext
 from proscribe.payments.geography import DEFAULT_REGIME, GeoHit, geography, load_data
 from proscribe.payments.messages import Address, Agent, Party, Payment
-from proscribe.payments.reading import Reading, readings
+from proscribe.payments.reading import Reading, is_mt_field, readings
 from proscribe.screen import QueryError, get_index, screen
 from proscribe.text.identifiers import normalise_identifier, validate_bic
 
@@ -244,7 +244,7 @@ class Screener:
             props["leiCode"] = [party.lei]
         for _scheme, value in party.identifiers[:5]:
             props.setdefault("idNumber" if party.person else "registrationNumber", []).append(value)
-        if party.role == "other_name" or party.field[:2].isdigit():  # a path already; MT: 50K, 59F
+        if party.role == "other_name" or is_mt_field(party.field):  # a path already; MT: 50K, B/59F
             field_name = party.field
         elif "/" in party.field or party.field[:1].isupper():  # ISO 20022: CdtTrfTxInf/Cdtr/Nm
             field_name = party.field + ("/Nm" if party.name else "/Id")

@@ -88,8 +88,9 @@ class Reading:
 
 
 def is_mt_field(field: str) -> bool:
-    """An MT field tag (``70``, ``72``, ``77B``): lines, 35 characters each."""
-    return field[:2].isdigit()
+    """An MT field tag (``70``, ``72``, ``77B``; ``B/70`` in a later sequence): lines, 35
+    characters each."""
+    return field.rpartition("/")[2][:2].isdigit()
 
 
 def _is_path(field: str) -> bool:
