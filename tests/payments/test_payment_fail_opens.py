@@ -414,24 +414,28 @@ def test_duplicate_json_keys_are_held_and_every_value_screened(screener):
 
 
 def _wrapped(name: str) -> list[tuple[str, str, bytes]]:
-    """(label, field the hit must name, MT103) with ``name`` wrapped across lines."""
+    """(label, field the hit must name, MT103) with ``name`` wrapped across lines; a hit in
+    free text names the lines it spans too."""
     cut = 3  # inside the first word
     head, tail = name[:cut], name[cut:]
     first, _, rest = name.partition(" ")
     filler = "INVOICE 2291 FREIGHT CHARTER FOR "
     narrative = (filler + name + " CARGO HANDLING")[:140]
     at35 = "\n".join(narrative[i : i + 35] for i in range(0, len(narrative), 35))
+    at_space = [
+        (
+            "59 wrapped at a space",
+            "59",
+            mt103(beneficiary=f":59:/US12345678901234\n{first}\n{rest}\nDUBAI AE"),
+        )
+    ]
     return [
         (
             "59 wrapped inside a word",
             "59",
             mt103(beneficiary=f":59:/US12345678901234\n{head}\n{tail}\nDUBAI AE"),
         ),
-        (
-            "59 wrapped at a space",
-            "59",
-            mt103(beneficiary=f":59:/US12345678901234\n{first}\n{rest}\nDUBAI AE"),
-        ),
+        *(at_space if rest else []),  # a one-word name has no space to wrap at
         (
             "50K wrapped inside a word",
             "50K",
@@ -450,11 +454,11 @@ def _wrapped(name: str) -> list[tuple[str, str, bytes]]:
         ("57D wrapped", "57D", mt103(institution=f":57D:{head}\n{tail}\nDUBAI AE")),
         (
             "70 hyphenated at a line end",
-            "70",
+            "70 line 1-2",
             mt103(remittance=f":70:CHARTER FEES {head}-\n{(tail + ' CARGO')[:35]}"),
         ),
-        ("70 cut at 35 characters", "70", mt103(remittance=f":70:{at35}")),
-        ("72 continued inside a word", "72", mt103(instructions=f":72:/BNF/{head}\n//{tail}")),
+        ("70 cut at 35 characters", "70 line 1-2", mt103(remittance=f":70:{at35}")),
+        ("72 continued inside a word", "72 line 1-2", mt103(instructions=f":72:/BNF/{head}\n//{tail}")),
     ]
 
 
@@ -482,6 +486,21 @@ def test_mt103_wrapped_names_and_words_are_joined(screener):
             outcome = screener.decide(payment)
             extra = [r.detail for r in outcome.reasons if r.result and r.result["id"] not in allowed]
             assert not extra, (name, label, extra)
+
+
+def test_mt103_name_broken_by_an_empty_line_is_held_and_still_found(screener):
+    """An empty line is no line of a SWIFT x field (each holds 1 to 35 characters): the field
+    is in error, so the payment is held, and the listed name around the empty line is still
+    screened and cited."""
+    for name in LISTED_ORGANISATIONS:
+        first, _, rest = name.partition(" ")
+        shapes = [f"{name}\n\nDUBAI AE", f"\n{name}\nDUBAI AE"] + ([f"{first}\n\n{rest}"] if rest else [])
+        for shape in shapes:
+            (payment,) = parse_bytes(mt103(beneficiary=f":59:/US12345678901234\n{shape}"), "gap.fin")
+            assert any(e.field == "59" and "empty" in e.detail for e in payment.errors), (shape, payment.errors)
+            outcome = screener.decide(payment)
+            assert outcome.decision in ("hold", "block"), (name, shape)
+            assert any(r.result and r.field == "59" for r in outcome.reasons), (name, shape, outcome.reasons)
 
 
 # -- low: encodings ---------------------------------------------------------------------------------

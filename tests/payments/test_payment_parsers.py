@@ -292,7 +292,7 @@ def test_json_form_errors_name_the_field(text, field):
         ("broken/mt103_bad_fields.fin", "57A"),
         ("broken/mt103_bad_fields.fin", "32A"),
         ("broken/mt103_bad_fields.fin", "59"),
-        ("broken/mt202.fin", "2"),
+        ("mt/mt199_unsupported.fin", "2"),
         ("broken/bad_amount.json", "amount"),
         ("broken/not_a_message.txt", "message"),
         ("broken/entity_expansion.xml", "DOCTYPE"),

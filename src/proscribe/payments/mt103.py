@@ -1,97 +1,57 @@
-"""SWIFT MT103 (single customer credit transfer), blocks 1 to 5.
+"""SWIFT MT payment messages: MT103 (and its STP and REMIT variants), MT202 and MT202 COV, MT101.
 
 Block 1 (basic header) gives the sender's logical terminal, block 2 (application header) the
-message type and the receiver, block 3 (user header) the UETR (tag 121), block 4 the text fields,
-block 5 the trailer. Fields read from block 4: 20, 23B, 32A, 33B, 50A/F/K, 52A/D, 53A/B/D,
-54A/D, 55A, 56A/C/D, 57A/B/C/D, 59/59A/59F, 70, 71A, 72, 77B. Every value is checked against its
-SWIFT format (length, line count, character set X, BIC shape, date, amount with a decimal comma);
-a violation is an error naming the field (``32A``, ``59F line 2``), and the payment is held.
-A file may hold several messages one after another.
+message type and the receiver, block 3 (user header) the validation flag (tag 119: ``STP``,
+``REMIT``, ``COV``) and the UETR (tag 121), block 4 the text fields, block 5 the trailer. Which
+fields, letter options and sequences a type has, and every field's format, are declared in
+``mt_types.toml`` (:mod:`.mt_spec`); every value is checked against its format (line count,
+width, character set X, BIC, date, amount with a decimal comma, code lists), and a violation is
+an error naming the field (``32A``, ``59F``, ``B/50K``), so the payment is held.
+
+What is screened: the parties (50a, 59a; MT202's 52a and 58a, the institutions that are the
+debtor and creditor of a bank-to-bank transfer; MT202 COV's sequence B, the underlying customer
+credit transfer, under ``B/`` field names), the institutions, the free text (70, 72, 77B, 77T;
+one piece per line, read together and cited by field and line by :mod:`.reading`).
+An MT101 gives one payment per transaction (sequence B), each with what sequence A says for all.
+
+A broken message is still read as far as it goes: a truncated text block, a bad header, an
+unsupported message type or characters outside the set still give every field that can be cut
+out, read by what its number means (50a a customer, 52a to 58a an institution, anything else free
+text), so a held message names any listed party it holds. A file may hold several messages one
+after another.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from proscribe.payments.messages import Address, Agent, FreeText, Party, Payment
-from proscribe.text.identifiers import validate_bic
+from proscribe.payments.messages import AGENT_ROLES, PARTY_ROLES, Agent, FreeText, ParseIssue, Payment
+from proscribe.payments.mt_format import X_CHARS, Z_CHARS
+from proscribe.payments.mt_parties import as_party, check_bic, customer, institution, name_readings
+from proscribe.payments.mt_spec import Placed, SequenceRun, SequenceSpec, TypeSpec, load, place, type_for
 
-#: SWIFT character set X.
-_X_RE = re.compile(r"[A-Za-z0-9/\-?:().,'+ ]*")
+__all__ = ["looks_like_mt", "name_readings", "parse", "parse_one", "split_messages"]
+
 _FIELD_RE = re.compile(r"^:(\d{2}[A-Z]?):", re.MULTILINE)
 _BLOCK_START = re.compile(r"\{([1-5]):")
 _AMOUNT_RE = re.compile(r"\d{1,14},\d{0,14}")
-_BIC_RE = re.compile(r"[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?")
 _UETR_RE = re.compile(r"[a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[89ab][a-f0-9]{3}-[a-f0-9]{12}")
-_PARTY_ID_RE = re.compile(r"/[A-Z]?/?.{0,34}|/.{1,34}")
-
-BANK_OPERATION_CODES = {"CRED", "CRTS", "SPAY", "SPRI", "SSTD"}
-CHARGE_CODES = {"BEN", "OUR", "SHA"}
-MANDATORY = ("20", "23B", "32A", "71A")
-KNOWN_TAGS = {
-    "13C",
-    "20",
-    "23B",
-    "23E",
-    "26T",
-    "32A",
-    "33B",
-    "36",
-    "50A",
-    "50F",
-    "50K",
-    "51A",
-    "52A",
-    "52D",
-    "53A",
-    "53B",
-    "53D",
-    "54A",
-    "54B",
-    "54D",
-    "55A",
-    "55B",
-    "55D",
-    "56A",
-    "56C",
-    "56D",
-    "57A",
-    "57B",
-    "57C",
-    "57D",
-    "59",
-    "59A",
-    "59F",
-    "70",
-    "71A",
-    "71F",
-    "71G",
-    "72",
-    "77B",
-    "77T",
-}
-#: (lines, characters per line) per field, from the MT103 field specifications.
-SHAPE = {
-    "20": (1, 16),
-    "23B": (1, 4),
-    "70": (4, 35),
-    "72": (6, 35),
-    "77B": (3, 35),
-    "71A": (1, 3),
-    "33B": (1, 18),
-    "32A": (1, 24),
-}
-
-AGENT_FIELDS = {
-    "52": ("debtor_agent", "ordering institution"),
-    "53": ("senders_correspondent", "sender's correspondent"),
-    "54": ("receivers_correspondent", "receiver's correspondent"),
-    "55": ("third_reimbursement_institution", "third reimbursement institution"),
-    "56": ("intermediary_agent", "intermediary"),
-    "57": ("creditor_agent", "account with institution"),
+_X_RE = re.compile(f"[{X_CHARS}\\n]*")
+_Z_RE = re.compile(f"[{Z_CHARS}]*")
+#: Roles of institutions by field number, for a field the declared type does not have.
+INSTITUTION_ROLES = {
+    "51": "instructing_agent",
+    "52": "debtor_agent",
+    "53": "senders_correspondent",
+    "54": "receivers_correspondent",
+    "55": "third_reimbursement_institution",
+    "56": "intermediary_agent",
+    "57": "creditor_agent",
+    "58": "creditor",
 }
 
 
@@ -109,61 +69,43 @@ def split_messages(text: str) -> list[str]:
 
 
 def parse(data: bytes, file: str = "") -> list[Payment]:
+    """Every payment of every message in ``data``; never raises for bad content."""
+    undecodable = False
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        payment = Payment(message_id="", format="MT103", file=file, raw=data.decode("latin-1"))
-        payment.error("message", "not valid UTF-8 / SWIFT character set")
-        return [payment]
+        text, undecodable = data.decode("latin-1"), True  # still read: what is readable is screened
     payments = []
     for chunk in split_messages(text.replace("\r\n", "\n").strip()):
-        payment = parse_one(chunk, file)
-        payment.digest = hashlib.sha256(chunk.strip().encode("utf-8")).hexdigest()
-        payments.append(payment)
+        digest = hashlib.sha256(chunk.strip().encode("utf-8")).hexdigest()
+        for payment in parse_one(chunk, file):
+            if undecodable:
+                payment.errors.insert(0, _issue("message", "not valid UTF-8 / SWIFT character set"))
+            payment.digest = digest
+            payments.append(payment)
     return payments
 
 
-def _unwrap(first: str, second: str, *, width: int = 35, always: bool = False) -> str | None:
-    """``first`` and ``second`` joined without a space when the break splits a word: after a
-    hyphen at the line end (dropped), at a full line (the 35-character boundary) or, with
-    ``always``, at any break between two letters or digits. None when the break is a space."""
-    first, second = first.rstrip(), second.lstrip()
-    if not first or not second:
-        return None
-    if first.endswith("-") and first[:-1][-1:].isalnum() and second[0].isalnum():
-        return first[:-1] + second
-    if first[-1].isalnum() and second[0].isalnum() and (always or len(first) >= width):
-        return first + second
-    return None
+def _issue(field: str, detail: str) -> ParseIssue:
+    return ParseIssue(field, detail)
 
 
-def text_readings(lines: list[str], width: int = 35) -> list[str]:
-    """The readings of a free-text field screened (``:70:``, ``:72:``, ``:77B:``): the lines
-    joined with spaces (as shown), with the words split at a line end rejoined (hyphenated or
-    cut at the 35-character boundary), and with every break inside a run of letters rejoined
-    (a word split anywhere). Each reading is screened under the same field."""
-    lines = [line.strip() for line in lines if line.strip()]
-    spaced = " ".join(lines)
-    dewrapped = lines[0] if lines else ""
-    joined = dewrapped
-    for previous, line in zip(lines, lines[1:], strict=False):
-        glued = _unwrap(previous, line, width=width)
-        dewrapped = dewrapped[: len(dewrapped) - len(previous)] + glued if glued else f"{dewrapped} {line}"
-        anywhere = _unwrap(previous, line, width=width, always=True)
-        joined = joined[: len(joined) - len(previous)] + anywhere if anywhere else f"{joined} {line}"
-    return list(dict.fromkeys(x for x in (spaced, dewrapped, joined) if x))
+# -- free text ------------------------------------------------------------------------------------
 
 
-def name_readings(lines: list[str]) -> list[str]:
-    """Readings of a name that may wrap from its first line onto the second (50K, 59, 52D,
-    57D): line 1, lines 1 and 2 joined with and without a space (a hyphen at the break dropped),
-    and line 2 alone. The first is the name as shown; the rest are screened with it."""
-    lines = [line.strip() for line in lines if line.strip()]
-    if len(lines) < 2:
-        return lines[:1]
-    first, second = lines[0], lines[1]
-    glued = first[:-1] + second if first.endswith("-") else first + second
-    return list(dict.fromkeys([first, f"{first} {second}", glued, second]))
+def _free_text(payment: Payment, field: str, tag: str, value: str) -> None:
+    """One piece per line of the field, numbered as the field's lines, so screening reads them
+    together as a reader does (:mod:`.reading`: lines joined, a word broken at a line end
+    rejoined) and cites a hit by field and line. Field 72's ``//`` marks a line that continues
+    the narrative of the line before: the marker is not part of the text."""
+    for n, line in enumerate(value.split("\n"), start=1):
+        if tag == "72" and line.startswith("//"):
+            line = line[2:]
+        if line.strip():
+            payment.free_text.append(FreeText(field, line, n))
+
+
+# -- envelope -------------------------------------------------------------------------------------
 
 
 def _blocks(text: str, payment: Payment) -> dict[str, str]:
@@ -184,8 +126,12 @@ def _blocks(text: str, payment: Payment) -> dict[str, str]:
             end = text.find("\n-}", i)
             if end < 0:
                 payment.error("4", "block 4 is not terminated by '-}' (truncated message)")
-                blocks["4"] = text[i:]
-                break
+                trailer = text.find("{5:", i)  # a trailer after an unterminated text block
+                blocks["4"] = text[i:trailer] if trailer >= 0 else text[i:]
+                if trailer < 0:
+                    break
+                pos = trailer
+                continue
             blocks["4"] = text[i : end + 1]
             pos = end + 3
             continue
@@ -203,22 +149,8 @@ def _blocks(text: str, payment: Payment) -> dict[str, str]:
     return blocks
 
 
-def parse_one(text: str, file: str = "") -> Payment:
-    payment = Payment(message_id="", format="MT103", file=file, raw=text)
-    if text.startswith(":20:"):
-        text = "{4:\n" + text + ("" if text.rstrip().endswith("-}") else "\n-}")
-    blocks = _blocks(text, payment)
-    _header(blocks, payment)
-    if "4" not in blocks:
-        payment.error("4", "text block (block 4) missing")
-        return payment
-    fields = _fields(blocks["4"], payment)
-    _text_fields(fields, payment)
-    _trailer(blocks.get("5"), payment)
-    return payment
-
-
-def _header(blocks: dict[str, str], payment: Payment) -> None:
+def _header(blocks: dict[str, str], payment: Payment) -> tuple[str | None, str]:
+    """(message type, validation flag) from blocks 2 and 3; the sender and receiver as agents."""
     b1 = blocks.get("1")
     if b1 is None:
         payment.error("1", "basic header block missing")
@@ -226,42 +158,47 @@ def _header(blocks: dict[str, str], payment: Payment) -> None:
         payment.error("1", f"basic header {b1!r} is not F01 + 12-character LT address + session + sequence")
     else:
         bic = b1[3:11] + (b1[12:15] if b1[12:15] != "XXX" else "")
-        _check_bic(bic, "1", payment)
+        check_bic(bic, "1", payment.error)
         payment.agents.append(Agent(role="sender", field="1", bic=bic))
+    flag = _user_header(blocks.get("3"), payment)
     b2 = blocks.get("2")
     if b2 is None:
         payment.error("2", "application header block missing")
-        return
+        return None, flag
     mtype = b2[1:4]
-    if b2[:1] not in ("I", "O") or not mtype.isdigit():
+    if b2[:1] not in ("I", "O") or not mtype.isdigit() or len(mtype) != 3:
         payment.error("2", f"application header {b2!r} is not I/O + message type")
-        return
-    if mtype != "103":
-        payment.error("2", f"message type MT{mtype} is not supported (MT103 only)")
-        payment.format = f"MT{mtype}"
-        return
+        return None, flag
     if b2[0] == "I":
-        if not re.fullmatch(r"I103[A-Z0-9]{12}([SUN]([13]\d{0,3})?)?", b2):
+        if not re.fullmatch(r"I\d{3}[A-Z0-9]{12}([SUN]([123]\d{0,3})?)?", b2):
             payment.error("2", f"input application header {b2!r} malformed")
-            return
+            return mtype, flag
         address = b2[4:16]
     else:
-        if not re.fullmatch(r"O103\d{4}\d{6}[A-Z0-9]{12}\d{4}\d{6}\d{6}\d{4}[SUN]?", b2):
+        if not re.fullmatch(r"O\d{3}\d{4}\d{6}[A-Z0-9]{12}\d{4}\d{6}\d{6}\d{4}[SUN]?", b2):
             payment.error("2", f"output application header {b2!r} malformed")
-            return
+            return mtype, flag
         address = b2[14:26]
     bic = address[:8] + (address[9:12] if address[9:12] != "XXX" else "")
-    _check_bic(bic, "2", payment)
+    check_bic(bic, "2", payment.error)
     payment.agents.append(Agent(role="receiver", field="2", bic=bic))
-    b3 = blocks.get("3")
-    if b3:
-        for tag, value in re.findall(r"\{(\d{3}):([^}]*)\}", b3):
-            if tag == "121":
-                if not _UETR_RE.fullmatch(value):
-                    payment.error("3/121", f"UETR {value!r} is not a UUID v4")
-                payment.uetr = value
-            elif tag == "108" and len(value) > 16:
-                payment.error("3/108", "message user reference longer than 16 characters")
+    return mtype, flag
+
+
+def _user_header(b3: str | None, payment: Payment) -> str:
+    flag = ""
+    if not b3:
+        return flag
+    for tag, value in re.findall(r"\{(\d{3}):([^}]*)\}", b3):
+        if tag == "121":
+            if not _UETR_RE.fullmatch(value):
+                payment.error("3/121", f"UETR {value!r} is not a UUID v4")
+            payment.uetr = value
+        elif tag == "108" and len(value) > 16:
+            payment.error("3/108", "message user reference longer than 16 characters")
+        elif tag == "119":
+            flag = value.strip()
+    return flag
 
 
 def _trailer(b5: str | None, payment: Payment) -> None:
@@ -275,252 +212,293 @@ def _trailer(b5: str | None, payment: Payment) -> None:
         payment.error("5/CHK", f"checksum {chk.group(1)!r} is not 12 hexadecimal characters")
 
 
-def _fields(body: str, payment: Payment) -> dict[str, str]:
+def _fields(body: str, payment: Payment) -> list[tuple[str, str]]:
     body = body.strip("\n")
-    fields: dict[str, str] = {}
     matches = list(_FIELD_RE.finditer(body))
     if not matches:
         payment.error("4", "text block holds no fields")
-        return fields
+        if body.strip():  # whatever it holds is still screened
+            return [("4", body)]
+        return []
+    fields = []
     if matches[0].start() != 0:
         payment.error("4", f"text before the first field: {body[: matches[0].start()][:20]!r}")
+        fields.append(("4", body[: matches[0].start()]))
     for match, nxt in zip(matches, matches[1:] + [None], strict=True):
-        tag = match.group(1)
-        value = body[match.end() : nxt.start() if nxt else len(body)].rstrip("\n")
-        if tag not in KNOWN_TAGS:
-            payment.error(tag, f"field {tag} is not part of MT103")
-            continue
-        if tag in fields and tag not in ("13C", "71F"):
-            payment.error(tag, f"field {tag} appears more than once")
-        if not _X_RE.fullmatch(value.replace("\n", "")):
-            bad = sorted({ch for ch in value.replace("\n", "") if not _X_RE.fullmatch(ch)})
-            payment.error(tag, f"characters outside the SWIFT X set: {''.join(bad)!r}")
-        fields[tag] = value
+        fields.append((match.group(1), body[match.end() : nxt.start() if nxt else len(body)].rstrip("\n")))
     return fields
 
 
-def _lines(tag: str, value: str, payment: Payment, max_lines: int, width: int = 35) -> list[str]:
-    lines = value.split("\n")
-    if len(lines) > max_lines:
-        payment.error(tag, f"{len(lines)} lines; field {tag} allows at most {max_lines}")
-    for n, line in enumerate(lines, start=1):
-        if len(line) > width:
-            payment.error(tag, f"line {n} has {len(line)} characters; field {tag} allows {width}")
-    return lines
+# -- the type and its sequences -------------------------------------------------------------------
 
 
-def _check_bic(bic: str, tag: str, payment: Payment) -> None:
-    ok, reason = validate_bic(bic)
-    if not ok or not _BIC_RE.fullmatch(bic):
+def _choose_type(
+    mtype: str | None, flag: str, fields: list[tuple[str, str]], payment: Payment
+) -> TypeSpec | None:
+    """The declared type of the message, or None when it is not one read here. A text block that
+    does not fit the declared type but fits another is an error on block 2 (or on the validation
+    flag, when a variant of the same type fits: an MT202 carrying a customer transfer without
+    ``{119:COV}`` is read as an MT202 COV)."""
+    types = list(load()[1].values())
+    supported = sorted({f"MT{t.message_type}" for t in types})
+    if mtype is None:
+        return None
+    spec = type_for(mtype, flag)
+    if spec is None:
+        if not any(t.message_type == mtype for t in types):
+            payment.error(
+                "2", f"message type MT{mtype} is not supported ({', '.join(supported)}); its text is screened"
+            )
+            return None
+        payment.error("3/119", f"validation flag {flag!r} is not one of MT{mtype}'s")
+        spec = type_for(mtype, "")
+    tags = [tag for tag, _ in fields if tag != "4"]
+    foreign = [tag for tag in dict.fromkeys(tags) if not spec.allows(tag)]
+    if not foreign:
+        return spec
+    fits = [t for t in types if t is not spec and all(t.allows(tag) for tag in tags)]
+    same = [t for t in fits if t.message_type == mtype]
+    if same and not spec.flag:
+        wanted = same[0]
         payment.error(
-            tag, f"{bic!r} is not a valid BIC: {reason or 'letters A-Z and digits only, upper case'}"
+            "3/119",
+            f"the text block holds fields of {wanted.label} ({', '.join(foreign)}) but block 3 lacks "
+            f"{{119:{wanted.flag}}}; read as {wanted.label}",
         )
+        return wanted
+    if fits and not same:
+        payment.error(
+            "2",
+            f"block 2 declares {spec.label} but the text block holds fields of {fits[0].label} "
+            f"({', '.join(foreign)})",
+        )
+    return spec
 
 
-def _amount(tag: str, text: str, payment: Payment) -> Decimal | None:
+def _fallback_role(tag: str) -> str:
+    """The role of a field the declared type lacks (or of any field of an unsupported type): what
+    another type means by it, else by its number (50, 59 customers; 51 to 58 institutions), else
+    free text, so that nothing readable goes unscreened."""
+    for spec in load()[1].values():
+        for seq in spec.sequences:
+            for entry in seq.fields:
+                if tag in entry.tags:
+                    return entry.role or ("text" if tag[:1] == "7" else "")
+    number = tag[:2]
+    if number == "50":
+        return "debtor"
+    if number == "59":
+        return "creditor"
+    return INSTITUTION_ROLES.get(number, "text")
+
+
+# -- reading the fields ---------------------------------------------------------------------------
+
+
+class _Reader:
+    """Checks and reads the fields of one message of one type into payments."""
+
+    def __init__(self, spec: TypeSpec | None):
+        self.spec = spec
+        self.formats = load()[0]
+
+    def check(self, placed: Placed, field: str, payment: Payment) -> str | None:
+        """Character set, lines, widths and codes checked (errors on ``payment``); a value that
+        still does not match its format is returned, to be reported only when reading the
+        field found nothing more precise to say."""
+        tag, value = placed.tag, placed.value
+        mismatch = None
+        fmt = self.formats.get(tag)
+        charset = _Z_RE if fmt is not None and fmt.charset == "z" else _X_RE
+        if not charset.fullmatch(value):
+            allowed = _Z_RE if charset is _Z_RE else _X_RE
+            bad = sorted({ch for ch in value if not allowed.fullmatch(ch)})
+            payment.error(
+                field,
+                f"characters outside the SWIFT {fmt.charset.upper() if fmt else 'X'} set: {''.join(bad)!r}",
+            )
+            return None
+        if fmt is None or placed.spec is None:
+            return None
+        lines = value.split("\n")
+        shaped = True
+        if len(lines) > fmt.max_lines:
+            payment.error(field, f"{len(lines)} lines; field {tag} allows at most {fmt.max_lines}")
+            shaped = False
+        for n, line in enumerate(lines, start=1):
+            if not line and fmt.charset == "x":
+                # x lines hold 1 to their width characters: an empty line is no line of the field
+                payment.error(
+                    field, f"line {n} is empty; lines of field {tag} hold 1 to {fmt.width} characters"
+                )
+                shaped = False
+            elif len(line) > fmt.width:
+                payment.error(field, f"line {n} has {len(line)} characters; field {tag} allows {fmt.width}")
+                shaped = False
+        if shaped and not fmt.matches(value):
+            mismatch = f"{value[:40]!r} does not match the format of field {tag} ({fmt.notation})"
+        codes = (self.spec.codes if self.spec else {}).get(tag)
+        if codes is not None:
+            code = value[:4].split("/")[0] if tag == "23E" else value.strip()
+            if code not in codes:
+                payment.error(field, f"code {code!r} is not one of {', '.join(sorted(codes))}")
+        return mismatch
+
+    def read(self, run: SequenceRun, payment: Payment) -> None:
+        for field, detail in run.errors:
+            payment.error(field, detail)
+        for placed in run.fields:
+            field = run.prefix + placed.tag if placed.tag != "4" else "4"
+            mismatch = self.check(placed, field, payment) if placed.tag != "4" else None
+            role = placed.spec.role if placed.spec is not None else _fallback_role(placed.tag)
+            before = len(payment.errors)
+            self._apply(placed.tag, field, placed.value, role, payment)
+            if mismatch and not any(issue.field == field for issue in payment.errors[before:]):
+                payment.error(field, mismatch)
+
+    def _apply(self, tag: str, field: str, value: str, role: str, payment: Payment) -> None:
+        number = tag[:2]
+        if number in ("50", "59") and role in PARTY_ROLES:
+            party = customer(tag, field, value, role, payment.error)
+            if self.spec is not None and tag in self.spec.account_required and party.account is None:
+                payment.error(field, f"{self.spec.label} needs the account in field {tag}")
+            payment.parties.append(party)
+        elif "51" <= number <= "58" and (
+            role in PARTY_ROLES or role in AGENT_ROLES or role in INSTITUTION_ROLES.values()
+        ):
+            agent = institution(tag, field, value, role, payment.error)
+            if role in PARTY_ROLES:
+                payment.parties.append(as_party(agent, role))
+            else:
+                payment.agents.append(agent)
+        elif role == "text":
+            _free_text(payment, field, tag, value)
+        elif role in ("reference", "related", "transaction"):
+            ref = value.strip()
+            if ref.startswith("/") or ref.endswith("/") or "//" in ref:
+                payment.error(field, f"reference {ref!r} may not start or end with '/' nor contain '//'")
+            if role == "reference":
+                payment.message_id = payment.instruction_id = ref
+            elif role == "transaction":
+                payment.instruction_id = payment.end_to_end_id = ref
+        elif role == "settlement":
+            match = re.fullmatch(r"(\d{6})([A-Z]{3})(.*)", value)
+            if not match:
+                payment.error(field, f"{value!r} is not 6!n3!a15d (YYMMDD, currency, amount)")
+                return
+            yymmdd, payment.currency, amount = match.groups()
+            payment.value_date = _date(yymmdd, field, payment)
+            payment.amount = _amount(field, amount, payment)
+        elif role == "amount":
+            match = re.fullmatch(r"([A-Z]{3})(.*)", value)
+            if not match:
+                payment.error(field, f"{value!r} is not 3!a15d (currency, amount)")
+                return
+            payment.currency = match.group(1)
+            payment.amount = _amount(field, match.group(2), payment)
+        elif role == "execution_date":
+            payment.value_date = _date(value.strip(), field, payment)
+        elif role == "instructed" and not re.fullmatch(r"[A-Z]{3}\d{1,14},\d{0,14}", value):
+            payment.error(field, f"{value!r} is not 3!a15d (currency, amount)")
+
+
+def _date(yymmdd: str, field: str, payment: Payment) -> str | None:
+    try:
+        if not re.fullmatch(r"\d{6}", yymmdd):
+            raise ValueError
+        return date(2000 + int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:])).isoformat()
+    except ValueError:
+        payment.error(field, f"date {yymmdd!r} is not a date (YYMMDD)")
+        return None
+
+
+def _amount(field: str, text: str, payment: Payment) -> Decimal | None:
     if not _AMOUNT_RE.fullmatch(text) or len(text) > 15:
-        payment.error(tag, f"amount {text!r} is not 15d (digits with one decimal comma)")
+        payment.error(field, f"amount {text!r} is not 15d (digits with one decimal comma)")
         return None
     try:
         return Decimal(text.replace(",", "."))
     except InvalidOperation:  # pragma: no cover - the pattern guards this
-        payment.error(tag, f"amount {text!r} cannot be read")
+        payment.error(field, f"amount {text!r} cannot be read")
         return None
 
 
-def _account_line(lines: list[str]) -> tuple[str | None, list[str]]:
-    if lines and lines[0].startswith("/"):
-        return lines[0].lstrip("/"), lines[1:]
-    return None, lines
+# -- one message ----------------------------------------------------------------------------------
 
 
-def _text_fields(fields: dict[str, str], payment: Payment) -> None:
-    for tag in MANDATORY:
-        if tag not in fields:
-            payment.error(tag, f"mandatory field {tag} missing")
-    for tag, (lines, width) in SHAPE.items():
-        if tag in fields:
-            _lines(tag, fields[tag], payment, lines, width)
-    ref = fields.get("20")
-    if ref is not None:
-        if ref.startswith("/") or ref.endswith("/") or "//" in ref:
-            payment.error("20", "sender's reference may not start or end with '/' nor contain '//'")
-        payment.message_id = ref.strip()
-        payment.instruction_id = ref.strip()
+def parse_one(text: str, file: str = "") -> list[Payment]:
+    """The payments of one message: one, or one per transaction of an MT101."""
+    payment = Payment(message_id="", format="MT", file=file, raw=text)
+    if text.startswith(":20:"):
+        text = "{4:\n" + text + ("" if text.rstrip().endswith("-}") else "\n-}")
+    blocks = _blocks(text, payment)
+    mtype, flag = _header(blocks, payment)
+    payment.format = f"MT{mtype}" if mtype else "MT"
+    if "4" not in blocks:
+        payment.error("4", "text block (block 4) missing")
+        return [payment]
+    fields = _fields(blocks["4"], payment)
+    spec = _choose_type(mtype, flag, fields, payment)
+    _trailer(blocks.get("5"), payment)
     if payment.uetr:
         payment.end_to_end_id = payment.uetr
-    code = fields.get("23B")
-    if code is not None and code not in BANK_OPERATION_CODES:
-        payment.error(
-            "23B", f"bank operation code {code!r} is not one of {', '.join(sorted(BANK_OPERATION_CODES))}"
+    if spec is None:  # not a type read here: every field by what its number means
+        reader = _Reader(None)
+        reader.read(
+            SequenceRun(
+                SequenceSpec("", ()), 1, [Placed(t, v, None, i) for i, (t, v) in enumerate(fields, 1)]
+            ),
+            payment,
         )
-    value = fields.get("32A")
-    if value is not None:
-        match = re.fullmatch(r"(\d{6})([A-Z]{3})(.*)", value)
-        if not match:
-            payment.error("32A", f"{value!r} is not 6!n3!a15d (YYMMDD, currency, amount)")
-        else:
-            yymmdd, payment.currency, amount = match.groups()
-            try:
-                payment.value_date = date(
-                    2000 + int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:])
-                ).isoformat()
-            except ValueError:
-                payment.error("32A", f"value date {yymmdd!r} is not a date (YYMMDD)")
-            payment.amount = _amount("32A", amount, payment)
-    value = fields.get("33B")
-    if value is not None and not re.fullmatch(r"[A-Z]{3}\d{1,14},\d{0,14}", value):
-        payment.error("33B", f"{value!r} is not 3!a15d (currency, amount)")
-    value = fields.get("71A")
-    if value is not None and value not in CHARGE_CODES:
-        payment.error("71A", f"details of charges {value!r} is not BEN, OUR or SHA")
-    ordering = [t for t in ("50A", "50F", "50K") if t in fields]
-    if not ordering:
-        payment.error("50a", "ordering customer (50A, 50F or 50K) missing")
-    if len(ordering) > 1:
-        payment.error("50a", f"more than one ordering customer option: {', '.join(ordering)}")
-    for tag in ordering:
-        payment.parties.append(_customer(tag, fields[tag], "debtor", payment))
-    beneficiary = [t for t in ("59", "59A", "59F") if t in fields]
-    if not beneficiary:
-        payment.error("59a", "beneficiary customer (59, 59A or 59F) missing")
-    if len(beneficiary) > 1:
-        payment.error("59a", f"more than one beneficiary option: {', '.join(beneficiary)}")
-    for tag in beneficiary:
-        payment.parties.append(_customer(tag, fields[tag], "creditor", payment))
-    for prefix, (role, _label) in AGENT_FIELDS.items():
-        for option in ("A", "B", "C", "D"):
-            tag = prefix + option
-            if tag in fields:
-                payment.agents.append(_institution(tag, fields[tag], role, payment))
-    for tag in ("70", "72", "77B"):
-        if tag in fields:
-            lines = fields[tag].split("\n")
-            if tag == "72":  # "//" continues the previous line's narrative
-                lines = [line[2:] if line.startswith("//") else line for line in lines]
-            for text in text_readings(lines):
-                payment.free_text.append(FreeText(tag, text))
+        return [payment]
+    payment.format = spec.label
+    reader = _Reader(spec)
+    runs = place(fields, spec)
+    if not spec.per_transaction:
+        for run in runs:
+            reader.read(run, payment)
+        return [payment]
+    return _transactions(spec, reader, runs, payment)
 
 
-def _customer(tag: str, value: str, role: str, payment: Payment) -> Party:
-    party = Party(role=role, field=tag)
-    lines = value.split("\n")
-    if tag in ("50A", "59A"):
-        _lines(tag, value, payment, 2, 35)
-        party.account, rest = _account_line(lines)
-        if len(rest) != 1:
-            payment.error(tag, f"option {tag[-1]} needs one identifier code (BIC) line")
-        if rest:
-            party.bic = rest[0].strip()
-            _check_bic(party.bic, tag, payment)
-        party.person = False
-        return party
-    if tag in ("50K", "59"):
-        party.account, rest = _account_line(lines)
-        _lines(tag, value, payment, 5 if party.account is not None else 4, 35)
-        if party.account is not None and len(party.account) > 34:
-            payment.error(tag, "account longer than 34 characters")
-        if not rest or not rest[0].strip():
-            payment.error(tag, "name and address missing")
-            return party
-        party.name = rest[0].strip()
-        party.alternatives = name_readings(rest)[1:]
-        if len(rest) > 1:
-            party.address = Address(field=tag, lines=[line.strip() for line in rest[1:] if line.strip()])
-        return party
-    # 50F / 59F: structured lines "n/text"
-    _lines(tag, value, payment, 5, 35)
-    first, rest = lines[0], lines[1:]
-    if tag == "59F":
-        party.account, rest = _account_line(lines)
-    else:
-        if first.startswith("/"):
-            party.account = first[1:]
-        elif re.fullmatch(r"[A-Z]{4}/[A-Z]{2}/.{1,27}", first):
-            code, country, ident = first.split("/", 2)
-            party.identifiers.append((code, ident))
-            party.country = country
-        else:
-            payment.error(tag, f"line 1 {first!r} is neither /account nor code/country/identifier")
-    names: list[str] = []
-    address = Address(field=tag)
-    for n, line in enumerate(rest, start=2):
-        match = re.fullmatch(r"([1-8])/(.{1,33})", line)
-        if not match:
-            payment.error(tag, f"line {n} {line!r} is not n/text (1 name, 2 address, 3 country/town, ...)")
-            continue
-        number, text = match.group(1), match.group(2).strip()
-        if number == "1":
-            names.append(text)
-        elif number == "2":
-            address.lines.append(text)
-        elif number == "3":
-            country, _, town = text.partition("/")
-            if not re.fullmatch(r"[A-Z]{2}", country):
-                payment.error(tag, f"line {n}: {country!r} is not an ISO country code (3/CC/town)")
-            else:
-                address.country = country
-            if town:
-                address.town = town
-        elif tag == "59F":
-            payment.error(tag, f"line {n}: 59F allows only lines 1 to 3")
-        elif number == "4":
-            party.birth_date = text
-            party.person = True
-            if not re.fullmatch(r"\d{8}", text):
-                payment.error(tag, f"line {n}: date of birth {text!r} is not YYYYMMDD")
-            else:
-                party.birth_date = f"{text[:4]}-{text[4:6]}-{text[6:]}"
-        elif number == "5":
-            party.birth_place = text
-            party.person = True
-        elif number in ("6", "7"):
-            party.identifiers.append(("national id" if number == "7" else "customer id", text))
-        elif number == "8":
-            names.append(text)  # continuation of the name or additional information
-    if names:
-        party.name = " ".join(names)
-        if len(names) > 1:  # a name over several 1/ (or 8/) lines: also joined without a space, and each line
-            glued = "".join(n[:-1] if n.endswith("-") else n for n in names[:-1]) + names[-1]
-            party.alternatives = list(dict.fromkeys(x for x in (glued, *names) if x != party.name))
-    else:
-        payment.error(tag, "no name line (1/...)")
-    if not address.is_empty():
-        party.address = address
-    return party
+def _transactions(
+    spec: TypeSpec, reader: _Reader, runs: list[SequenceRun], template: Payment
+) -> list[Payment]:
+    """One payment per occurrence of the transaction sequence (MT101 B), each starting from
+    what the message and sequence A say."""
+    common = [run for run in runs if run.spec.name != spec.per_transaction]
+    own = [run for run in runs if run.spec.name == spec.per_transaction]
+    for run in common:
+        reader.read(run, template)
+    if not own:
+        return [template]
+    shared_roles = {p.role for p in template.parties} | {a.role for a in template.agents}
+    payments = []
+    for n, run in enumerate(own, start=1):
+        payment = copy.deepcopy(template)
+        before = len(payment.parties), len(payment.agents)
+        reader.read(run, payment)
+        own_roles = {p.role for p in payment.parties[before[0] :]} | {
+            a.role for a in payment.agents[before[1] :]
+        }
+        for role in spec.a_or_b:
+            if role in own_roles and role in shared_roles:
+                payment.error(
+                    run.prefix + _field_of(run, role),
+                    f"{role.replace('_', ' ')} given in sequence A and again in this transaction",
+                )
+        for role in spec.a_or_b_required:
+            if role not in own_roles and role not in shared_roles:
+                payment.error(
+                    run.prefix + _field_of(run, role),
+                    f"{role.replace('_', ' ')} missing: neither sequence A nor this transaction gives it",
+                )
+        if len(own) > 1:
+            payment.message_id = f"{template.message_id}/{n}"
+        payments.append(payment)
+    return payments
 
 
-def _institution(tag: str, value: str, role: str, payment: Payment) -> Agent:
-    agent = Agent(role=role, field=tag)
-    lines = value.split("\n")
-    account, rest = (lines[0], lines[1:]) if lines[0].startswith("/") else (None, lines)
-    if account is not None:
-        agent.account = account.lstrip("/")
-        if len(account) > 37:
-            payment.error(tag, "party identifier line longer than 37 characters")
-    option = tag[-1]
-    if option == "A":
-        if len(rest) != 1:
-            payment.error(tag, "option A needs exactly one identifier code (BIC) line")
-        if rest:
-            agent.bic = rest[0].strip()
-            _check_bic(agent.bic, tag, payment)
-    elif option == "D":
-        _lines(tag, "\n".join(rest), payment, 4, 35)
-        if not rest:
-            payment.error(tag, "name and address missing")
-        else:
-            agent.name = rest[0].strip()
-            agent.alternatives = name_readings(rest)[1:]
-            if len(rest) > 1:
-                agent.address = Address(field=tag, lines=[line.strip() for line in rest[1:]])
-    elif option == "B":
-        if rest:
-            agent.address = Address(field=tag, lines=[rest[0].strip()])
-    elif option == "C":
-        if not agent.account:
-            payment.error(tag, "option C needs a party identifier")
-        agent.clearing_id = agent.account
-    if option in ("A", "B", "C") and account is None and not rest:
-        payment.error(tag, "empty field")
-    return agent
+def _field_of(run: SequenceRun, role: str) -> str:
+    """The field that carries ``role`` in the run's sequence (``50a`` for the debtor)."""
+    return next((entry.name for entry in run.spec.fields if entry.role == role), role)
