@@ -3,7 +3,8 @@
     proscribe payments screen PATH... [--output OUTPUT] [--regime us|eu|uk] [--datasets a,b]
     proscribe reports due [--as-of DATE]
     proscribe reports blocked|rejected [--message-id ID] [--format json|csv|pdf] [--output FILE]
-    proscribe reports annual [--year YEAR] [--format json|csv|pdf] [--output FILE]
+                                       [--rates FILE] [--max-rate-age DAYS]
+    proscribe reports annual [--year YEAR] [--format json|csv|pdf] [--output FILE] [--rates FILE]
     proscribe reports filed blocked|rejected MESSAGE_ID [--on DATE]
     proscribe reports unblocked MESSAGE_ID [--on DATE]
 
@@ -17,6 +18,7 @@ import json
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -217,18 +219,51 @@ def _write(data: str | bytes, output: Path | None) -> None:
     _cli().err.print(f"wrote {output}")
 
 
-def _render(kind: str, message_id: str | None, fmt: str, output: Path | None) -> None:
+_RATES_HELP = (
+    "Dated exchange-rate table (CSV or JSON, docs/fx-rates.md) for the USD value of non-USD amounts; "
+    "without it they say 'no rate table supplied'."
+)
+_AGE_HELP = "Oldest rate, in days before the date that matters, that may still be used (default 7)."
+
+
+def _rates(path: Path | None, max_age: int | None) -> tuple[Any, int]:
+    """The operator's rate table (None without ``--rates``) and the staleness limit in days,
+    validated before any report is written: a bad table stops the command, naming the file and
+    its lines, rather than leaving some values empty."""
+    from proscribe.payments import fx
+
+    days = fx.MAX_RATE_AGE_DAYS if max_age is None else max_age
+    if days < 0:
+        _cli().fail(f"--max-rate-age {days}: must be 0 or more days")
+    if path is None:
+        return None, days
+    try:
+        return fx.load(path), days
+    except fx.RateTableError as exc:
+        _cli().fail(str(exc))
+        raise  # pragma: no cover
+
+
+def _render(
+    kind: str,
+    message_id: str | None,
+    fmt: str,
+    output: Path | None,
+    rates_path: Path | None,
+    max_age: int | None,
+) -> None:
     from proscribe.payments import reports
 
     if fmt not in ("json", "csv", "pdf"):
         _cli().fail(f"unknown format {fmt!r}; use json, csv or pdf")
+    rates, days = _rates(rates_path, max_age)
     rows = reports.blocked_rows() if kind == "blocked" else reports.rejected_rows()
     if message_id:
         rows = [r for r in rows if r["message_id"] == message_id]
         if not rows:
             _cli().fail(f"no {kind} entry for message {message_id!r}")
     build = reports.blocked_report if kind == "blocked" else reports.rejected_report
-    items = [build(r) for r in rows]
+    items = [build(r, rates, max_rate_age_days=days) for r in rows]
     title = (
         "Reports of Blocked Property (31 CFR 501.603)"
         if kind == "blocked"
@@ -247,9 +282,11 @@ def reports_blocked(
     message_id: str | None = typer.Option(None, "--message-id"),
     fmt: str = typer.Option("json", "--format", help="json, csv or pdf"),
     output: Path | None = typer.Option(None, "--output", "-o"),
+    rates: Path | None = typer.Option(None, "--rates", help=_RATES_HELP),
+    max_rate_age: int | None = typer.Option(None, "--max-rate-age", help=_AGE_HELP),
 ) -> None:
     """Report(s) of Blocked Property (31 CFR 501.603)."""
-    _render("blocked", message_id, fmt, output)
+    _render("blocked", message_id, fmt, output, rates, max_rate_age)
 
 
 @reports_app.command("rejected")
@@ -257,9 +294,11 @@ def reports_rejected(
     message_id: str | None = typer.Option(None, "--message-id"),
     fmt: str = typer.Option("json", "--format", help="json, csv or pdf"),
     output: Path | None = typer.Option(None, "--output", "-o"),
+    rates: Path | None = typer.Option(None, "--rates", help=_RATES_HELP),
+    max_rate_age: int | None = typer.Option(None, "--max-rate-age", help=_AGE_HELP),
 ) -> None:
     """Report(s) of Rejected Transactions (31 CFR 501.604)."""
-    _render("rejected", message_id, fmt, output)
+    _render("rejected", message_id, fmt, output, rates, max_rate_age)
 
 
 @reports_app.command("annual")
@@ -267,13 +306,17 @@ def reports_annual(
     year: int | None = typer.Option(None, help="Year of the June 30 holdings (default: latest)."),
     fmt: str = typer.Option("json", "--format", help="json, csv or pdf"),
     output: Path | None = typer.Option(None, "--output", "-o"),
+    rates: Path | None = typer.Option(None, "--rates", help=_RATES_HELP),
+    max_rate_age: int | None = typer.Option(None, "--max-rate-age", help=_AGE_HELP),
 ) -> None:
-    """Annual Report of Blocked Property: holdings as of June 30, due September 30."""
+    """Annual Report of Blocked Property: holdings as of June 30 (valued at that day's rate), due
+    September 30."""
     from proscribe.payments import reports
 
+    table, days = _rates(rates, max_rate_age)
     today = datetime.now(UTC).date()
     year = year or (today.year if today >= date(today.year, 6, 30) else today.year - 1)
-    report = reports.annual_report(year)
+    report = reports.annual_report(year, rates=table, max_rate_age_days=days)
     if fmt == "json":
         _write(reports.to_json(report) + "\n", output)
     elif fmt == "csv":

@@ -10,6 +10,10 @@ after a weekend, and the floating Mondays and Thursday), not looked up in a tabl
 The holder's name, address and contact come from ``PROSCRIBE_HOME/reporter.json``
 (``{"name", "address", "contact_name", "contact_phone", "contact_email"}``); missing values are
 marked NOT CONFIGURED in the report rather than invented.
+
+A non-USD amount gets its USD value from the operator's dated rate table (:mod:`.fx`), at the
+rate of the day blocked or rejected (the annual report: of June 30), with the rate, its date and
+the table's digest beside it; without a usable rate the value stays empty and the report says why.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from sqlalchemy import Engine, select
 from proscribe import settings
 from proscribe.csvsafe import SafeDictWriter
 from proscribe.payments import pdf
+from proscribe.payments.fx import MAX_RATE_AGE_DAYS, RateTable, usd_value
 from proscribe.payments.store import blocked_property, rejected_transactions
 from proscribe.store.db import connect
 
@@ -177,8 +182,15 @@ def _transaction(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def blocked_report(row: dict[str, Any]) -> dict[str, Any]:
-    """The content 31 CFR 501.603(b)(1) requires in a report of blocked property."""
+def _value(row: dict[str, Any], on: date, rates: RateTable | None, max_age_days: int) -> dict[str, Any]:
+    return usd_value(row["amount"], row["currency"], on, rates, max_age_days=max_age_days)
+
+
+def blocked_report(
+    row: dict[str, Any], rates: RateTable | None = None, *, max_rate_age_days: int = MAX_RATE_AGE_DAYS
+) -> dict[str, Any]:
+    """The content 31 CFR 501.603(b)(1) requires in a report of blocked property; a non-USD
+    amount valued in USD at the rate of the day blocked (``rates``: the operator's table)."""
     blocked_on = date.fromisoformat(row["blocked_on"])
     holder = reporter()
     return {
@@ -202,10 +214,7 @@ def blocked_report(row: dict[str, Any]) -> dict[str, Any]:
             "type": "funds transfer",
             "amount": row["amount"],
             "currency": row["currency"],
-            "value_usd": row["amount"] if row["currency"] == "USD" else None,
-            "value_note": None
-            if row["currency"] == "USD"
-            else "convert at the exchange rate of the date blocked",
+            **_value(row, blocked_on, rates, max_rate_age_days),
             "location": holder["name"],
         },
         "date_blocked": row["blocked_on"],
@@ -221,8 +230,11 @@ def blocked_report(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def rejected_report(row: dict[str, Any]) -> dict[str, Any]:
-    """The content 31 CFR 501.604(b) requires in a report of a rejected transaction."""
+def rejected_report(
+    row: dict[str, Any], rates: RateTable | None = None, *, max_rate_age_days: int = MAX_RATE_AGE_DAYS
+) -> dict[str, Any]:
+    """The content 31 CFR 501.604(b) requires in a report of a rejected transaction; a non-USD
+    amount valued in USD at the rate of the day rejected (``rates``: the operator's table)."""
     rejected_on = date.fromisoformat(row["rejected_on"])
     holder = reporter()
     return {
@@ -234,7 +246,7 @@ def rejected_report(row: dict[str, Any]) -> dict[str, Any]:
             "email": holder["contact_email"],
         },
         "date_rejected": row["rejected_on"],
-        "transaction": _transaction(row),
+        "transaction": {**_transaction(row), **_value(row, rejected_on, rates, max_rate_age_days)},
         "sanctioned_interest": {"name": row["entity_name"], "entity_id": row["entity_id"]},
         "legal_authority": json.loads(row["programs"]),
         "reason_for_rejection": row["basis"],
@@ -245,9 +257,17 @@ def rejected_report(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def annual_report(year: int, engine: Engine | None = None) -> dict[str, Any]:
-    """Annual Report of Blocked Property: everything blocked as of June 30 of ``year``."""
-    as_of = date(year, 6, 30).isoformat()
+def annual_report(
+    year: int,
+    engine: Engine | None = None,
+    rates: RateTable | None = None,
+    *,
+    max_rate_age_days: int = MAX_RATE_AGE_DAYS,
+) -> dict[str, Any]:
+    """Annual Report of Blocked Property: everything blocked as of June 30 of ``year``, a non-USD
+    holding valued in USD at the rate of June 30 (``rates``: the operator's table)."""
+    june_30 = date(year, 6, 30)
+    as_of = june_30.isoformat()
     holdings = []
     for row in blocked_rows(engine):
         if row["blocked_on"] > as_of:
@@ -264,6 +284,7 @@ def annual_report(year: int, engine: Engine | None = None) -> dict[str, Any]:
                 "interest_bearing": bool(row["interest_bearing"]),
                 "amount": row["amount"],
                 "currency": row["currency"],
+                **_value(row, june_30, rates, max_rate_age_days),
                 "date_blocked": row["blocked_on"],
                 "reference": row["message_id"],
             }
