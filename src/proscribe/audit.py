@@ -394,6 +394,16 @@ def _checkpoints_exist(engine: Engine) -> bool:
     return any(_read_checkpoints(path) for path in _checkpoint_files(engine))
 
 
+#: The head each commit in progress will make durable, by DBAPI connection: the checkpoint is
+#: offered only once the database has committed (a checkpoint written before, then a crash or a
+#: failed commit, would name records that never were, and read as a truncated trail).
+_committing: dict[int, tuple[str, int, str, bytes]] = {}
+
+
+def _dbapi_id(connection: Any) -> int:
+    return id(getattr(connection, "dbapi_connection", connection))
+
+
 def _on_commit(conn: Connection) -> None:
     pending = conn.info.pop("proscribe_audit_head", None)
     if pending is None:
@@ -410,17 +420,39 @@ def _on_commit(conn: Connection) -> None:
             seq, digest = int(row[0]), row[1]
     except Exception:  # the appended head stands
         log.debug("head not re-read at commit", exc_info=True)
-    _checkpointer.offer(path, seq, digest, key)
+    _committing[_dbapi_id(conn.connection)] = (path, seq, digest, key)
 
 
 def _on_rollback(conn: Connection) -> None:
     conn.info.pop("proscribe_audit_head", None)
+    try:
+        _committing.pop(_dbapi_id(conn.connection), None)
+    except Exception:  # an invalidated connection has nothing pending
+        log.debug("no connection to clear at rollback", exc_info=True)
+
+
+def _checkpoint_after_commit(dialect: Any) -> None:
+    """Make the dialect's commit offer the checkpoint once the database has committed. The
+    ``commit`` event runs before the commit, so it only notes what the commit will make durable."""
+    if getattr(dialect, "_proscribe_checkpoints_after_commit", False):
+        return
+    commit = dialect.do_commit
+
+    def do_commit(dbapi_connection: Any) -> None:
+        pending = _committing.pop(_dbapi_id(dbapi_connection), None)
+        commit(dbapi_connection)
+        if pending is not None:
+            _checkpointer.offer(*pending)
+
+    dialect.do_commit = do_commit
+    dialect._proscribe_checkpoints_after_commit = True
 
 
 def _hook_commits(engine: Engine) -> None:
     if not event.contains(engine, "commit", _on_commit):
         event.listen(engine, "commit", _on_commit)
         event.listen(engine, "rollback", _on_rollback)
+    _checkpoint_after_commit(engine.dialect)
 
 
 # -- appending ----------------------------------------------------------------------------------
