@@ -247,7 +247,9 @@ class Screener:
         if party.role == "other_name" or is_mt_field(party.field):  # a path already; MT: 50K, B/59F
             field_name = party.field
         elif "/" in party.field or party.field[:1].isupper():  # ISO 20022: CdtTrfTxInf/Cdtr/Nm
-            field_name = party.field + ("/Nm" if party.name else "/Id")
+            # a party known only by an identifier is cited as the party element: its BIC sits
+            # in Id/OrgId for a customer, in FinInstnId for an institution (pacs.009, Agt)
+            field_name = party.field + ("/Nm" if party.name else "")
         else:  # JSON form: creditor.name
             field_name = party.field + (".name" if party.name else "")
         value = party.name or party.bic or party.lei or (party.identifiers[0][1] if party.identifiers else "")
@@ -269,7 +271,7 @@ class Screener:
         for geo in self.geo.iban(party.account, f"{party.field}Acct"):
             reasons.append(self._geo_reason(geo))
         if party.bic:
-            for geo in self.geo.bic(party.bic, f"{party.field}/Id"):
+            for geo in self.geo.bic(party.bic, party.field):
                 reasons.append(self._geo_reason(geo))
         return reasons
 
