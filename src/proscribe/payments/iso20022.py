@@ -1,39 +1,40 @@
-"""ISO 20022 customer credit transfers: pacs.008 (versions 08 to 12) and pain.001 (03 to 12).
+"""ISO 20022 payment messages: pacs.008, pacs.009 (core and COV), pacs.004, pain.001, camt.056.
 
-The message type and version come from the document's namespace
+One reader for every family and version, driven by the declared path maps of :mod:`.iso_map`
+(``iso_maps/<family>.toml``, read from the official schemas): the map says where a version holds
+its parties, agents, accounts, amounts, identifiers and free text; the reader has no branch per
+version. The message type and version come from the document's namespace
 (``urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08``); elements are looked up in that namespace
 only, so a document that borrows another version's namespace, or none, is refused rather than
 half-read. A business application header (``AppHdr``) wrapped around the ``Document`` in an
 envelope is allowed. XML goes through :func:`proscribe.sources.base.parse_xml` (no DTDs, no
 entities, no network).
 
-Each ``CdtTrfTxInf`` becomes one :class:`~proscribe.payments.messages.Payment`. Values that break
-the schema's rules (length, pattern, amount) are recorded as errors naming the element path
-(``CdtTrfTxInf/Cdtr/Nm``), and the payment is held; the rest of the message is still read, so
-every party is screened even then.
+Each transaction (``CdtTrfTxInf``, ``TxInf``, ``Undrlyg/TxInf``) becomes one
+:class:`~proscribe.payments.messages.Payment`. Values that break the schema's rules (length,
+pattern, amount) are recorded as errors naming the element path (``CdtTrfTxInf/Cdtr/Nm``), and
+the payment is held; the rest of the message is still read, so every party is screened even then.
+A message that is not well-formed XML is held, and what can still be read in it (by a recovering
+parse and a tolerant scan of the raw text: names, BICs, LEIs, IBANs, free text) is screened.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import re
 from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
-from proscribe.payments import iso_structure
+from proscribe.payments import iso_map, iso_structure
 from proscribe.payments.iso_structure import has_elements
-from proscribe.payments.messages import Address, Agent, FreeText, Party, Payment
+from proscribe.payments.messages import Address, Agent, FreeText, ParseIssue, Party, Payment
 from proscribe.sources.base import ListFormatError, local_name, parse_xml
 from proscribe.text.identifiers import validate_bic
 
 NS_PREFIX = "urn:iso:std:iso:20022:tech:xsd:"
-SUPPORTED = {
-    "pacs.008.001": (8, 12),
-    "pain.001.001": (3, 12),
-}
-ROOT_ELEMENT = {"pacs.008.001": "FIToFICstmrCdtTrf", "pain.001.001": "CstmrCdtTrfInitn"}
 
 _NS_RE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:([a-z]{4}\.\d{3}\.\d{3})\.(\d{2})$")
 _UETR_RE = re.compile(r"[a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[89ab][a-f0-9]{3}-[a-f0-9]{12}")
@@ -234,6 +235,49 @@ class _Reader:
                         party.identifiers.append((scheme or "other", value))
         if party.name is None and party.bic is None and party.lei is None and not party.identifiers:
             self.error(f"{where}", "party has neither a name nor an identifier")
+        party.alternatives = self.continued(el, party.name)
+        return party
+
+    def continued(self, el, name: str | None) -> list[str]:
+        """A name cut where a 35- or 70-character field ends goes on in the first address line
+        (a message converted from MT, a system with short name fields): the name and that line
+        joined, with and without a space, are screened with the name."""
+        if not name:
+            return []
+        first = self.find(el, "PstlAdr/AdrLine")
+        line = (first.text or "").strip() if first is not None and len(first) == 0 else ""
+        if not line:
+            return []
+        return [f"{name}{line}", f"{name} {line}"]
+
+    def fi_party(self, el, role: str, where: str) -> Party | None:
+        """A financial institution as debtor or creditor (pacs.009, a return chain's ``Agt``): a
+        party, so that it is screened as one, read from ``FinInstnId``."""
+        if el is None:
+            return None
+        fin = self.find(el, "FinInstnId")
+        if fin is None:
+            self.error(where, "financial institution without FinInstnId")
+            return Party(role=role, field=where, person=False)
+        at = f"{where}/FinInstnId"
+        party = Party(
+            role=role,
+            field=where,
+            name=self.text(fin, "Nm", at),
+            address=self.address(fin, at),
+            bic=self.bic(fin, "BICFI", at) or self.bic(fin, "BIC", at),
+            lei=self.text(fin, "LEI", at),
+            person=False,
+        )
+        member = self.text(fin, "ClrSysMmbId/MmbId", at)
+        if member:
+            party.identifiers.append(("clearing member", member))
+        other = self.text(fin, "Othr/Id", at)
+        if other:
+            party.identifiers.append(("other", other))
+        if party.name is None and party.bic is None and party.lei is None and not party.identifiers:
+            self.error(at, "financial institution has neither a BIC, a name, a clearing member id nor an LEI")
+        party.alternatives = self.continued(fin, party.name)
         return party
 
     def agent(self, el, role: str, where: str) -> Agent | None:
@@ -258,6 +302,7 @@ class _Reader:
             if other is None:
                 self.error(at, "agent has neither a BIC, a name, a clearing member id nor an LEI")
             agent.clearing_id = other
+        agent.alternatives = self.continued(fin, agent.name)
         return agent
 
     def amount(self, el, path: str, where: str) -> tuple[Decimal | None, str | None]:
@@ -283,27 +328,242 @@ class _Reader:
             value = None
         return value, currency
 
-    def free_texts(self, el, where: str) -> list[FreeText]:
-        out = []
-        for path in (
-            "InstrForCdtrAgt/InstrInf",
-            "InstrForNxtAgt/InstrInf",
-            "InstrForDbtrAgt",
-            "InstrForDbtrAgt/InstrInf",
-            "RmtInf/Ustrd",
-            "RmtInf/Strd/AddtlRmtInf",
-            "RmtInf/Strd/CdtrRefInf/Ref",
-            "RgltryRptg/Dtls/Inf",
-            "Purp/Prtry",
-            "RltdRmtInf/RmtId",
-        ):
-            for node in self.findall(el, path):
-                if has_elements(node):
-                    continue  # a container (InstrForDbtrAgt in later versions)
-                value = self.value(node, f"{where}/{path}")
-                if value:
-                    out.append(FreeText(f"{where}/{path}", value))
-        return out
+
+def _join(where: str, path: str) -> str:
+    return f"{where}/{path}" if where else path
+
+
+def _walk(reader: _Reader, el, rel: str, where: str) -> list[tuple[etree._Element, str]]:
+    """Every element at ``rel`` below ``el`` with its path, each repeated step numbered
+    (``RmtInf/Strd[2]/Invcr``), so that every occurrence is read and named."""
+    nodes = [(el, where)]
+    for tag in rel.split("/"):
+        found = []
+        for node, at in nodes:
+            found.extend(
+                (child, _join(at, tag) + (f"[{n}]" if n > 1 else ""))
+                for n, child in enumerate(reader.findall(node, tag), 1)
+            )
+        nodes = found
+        if not nodes:
+            break
+    return nodes
+
+
+class _Scopes:
+    """Where a map path is read from: the transaction, its block (``PmtInf``, ``Undrlyg``) or the
+    message element, whichever the path begins with."""
+
+    def __init__(self, vm: iso_map.VersionMap, body, block, tx):
+        self.vm, self.body, self.block, self.tx = vm, body, block, tx
+
+    def resolve(self, path: str) -> tuple[etree._Element | None, str, str]:
+        """(holder, path below it, path of the holder)."""
+        vm = self.vm
+        if path.startswith("/"):
+            return self.body, path[1:], ""
+        if path.startswith("../"):
+            return self.block, path[3:], vm.block
+        if self.tx is not None and path.startswith(vm.transaction + "/"):
+            return self.tx, path[len(vm.transaction) + 1 :], vm.transaction
+        if vm.block and path.startswith(vm.block + "/"):
+            if self.block is None:
+                return None, path, ""
+            return self.block, path[len(vm.block) + 1 :], vm.block
+        if path.startswith(vm.transaction + "/"):
+            return None, path, ""  # a transaction path and no transaction: nothing to read
+        return self.body, path, ""
+
+    def find(self, reader: _Reader, path: str) -> list[tuple[etree._Element, str]]:
+        holder, rel, where = self.resolve(path)
+        if holder is None:
+            return []
+        return _walk(reader, holder, rel, where)
+
+    def relative(self, path: str) -> tuple[etree._Element | None, str, str]:
+        """A transaction field (an amount, a date, an identifier) relative to the transaction."""
+        if path.startswith("/") or path.startswith("../"):
+            return self.resolve(path)
+        return self.tx, path, self.vm.transaction
+
+
+def _read_slot(reader: _Reader, slot: iso_map.Slot, scopes: _Scopes, payment: Payment) -> None:
+    accounts = scopes.find(reader, slot.account) if slot.account else []
+    for n, (node, at) in enumerate(scopes.find(reader, slot.path)):
+        account = accounts[n] if n < len(accounts) else None
+        holders: list[Party | Agent | None] = []
+        if slot.kind == "party":
+            holders.append(reader.party(node, slot.role, at))
+        elif slot.kind == "fi_party":
+            holders.append(reader.fi_party(node, slot.role, at))
+        elif slot.kind == "agent":
+            holders.append(reader.agent(node, slot.role, at))
+        else:  # a choice: a party (Pty) or a financial institution (Agt)
+            picks = [(tag, el) for tag in ("Pty", "Agt") if (el := reader.find(node, tag)) is not None]
+            if not picks:
+                reader.error(at, "holds neither a party (Pty) nor an agent (Agt)")
+            elif len(picks) > 1:
+                reader.error(at, "holds both a party (Pty) and an agent (Agt); the schema allows one")
+            for tag, el in picks:
+                read = reader.party if tag == "Pty" else reader.fi_party
+                holders.append(read(el, slot.role, f"{at}/{tag}"))
+        for holder in holders:
+            if holder is not None and account is not None:
+                holder.account = reader.account(account[0], account[1])
+            _add(payment, holder)
+
+
+def _read_free_text(reader: _Reader, vm: iso_map.VersionMap, scopes: _Scopes, payment: Payment) -> None:
+    """One piece per element, in message order; repeated elements of one field (each ``Ustrd``)
+    share the field and are numbered 1, 2, ... (``line``), so that the free-text reader joins
+    them in order (:mod:`proscribe.payments.reading`); a field of one element is a whole field
+    (``line`` 0)."""
+    for path in vm.texts:
+        found = [(node, at) for node, at in scopes.find(reader, path) if not has_elements(node)]
+        # (an element with children is a container: InstrForDbtrAgt in later versions)
+        pieces: dict[str, list[tuple[int, str]]] = {}
+        for node, at in found:
+            value = reader.value(node, at)
+            if not value:
+                continue
+            match = _NUMBERED.search(at)
+            field = at[: match.start()] if match else at
+            pieces.setdefault(field, []).append((int(match.group(1)) if match else 1, value))
+        for field, items in pieces.items():
+            alone = len(items) == 1  # one element is the whole field (line 0)
+            for line, value in items:
+                payment.free_text.append(FreeText(field, value, 0 if alone else line))
+
+
+_NUMBERED = re.compile(r"\[(\d+)\]$")
+
+
+def _amount(reader: _Reader, vm: iso_map.VersionMap, scopes: _Scopes, payment: Payment) -> None:
+    for path in vm.amount:
+        holder, rel, where = scopes.relative(path)
+        if holder is not None and reader.find(holder, rel) is not None:
+            payment.amount, payment.currency = reader.amount(holder, rel, where)
+            return
+    if vm.amount_required:
+        payment.error(_join(vm.transaction, vm.amount[0]), "amount missing")
+
+
+def _date(reader: _Reader, vm: iso_map.VersionMap, scopes: _Scopes, payment: Payment) -> None:
+    for path in vm.date:
+        holder, rel, where = scopes.relative(path)
+        node = reader.find(holder, rel) if holder is not None else None
+        if node is None or has_elements(node):
+            continue
+        at = _join(where, rel)
+        value = reader.value(node, at)
+        if value and _DATE_RE.fullmatch(value[:10]):
+            payment.value_date = value[:10]
+        else:
+            payment.error(at, f"{value!r} is not an ISO date")
+        return
+
+
+def _ids(reader: _Reader, vm: iso_map.VersionMap, tx, payment: Payment) -> None:
+    where = vm.transaction
+    if vm.instruction:
+        payment.instruction_id = reader.text(tx, vm.instruction, where)
+    payment.end_to_end_id = reader.text(tx, vm.end_to_end, where)
+    if payment.end_to_end_id is None and vm.end_to_end_required:
+        head = vm.end_to_end.split("/")[0]
+        if "/" in vm.end_to_end and reader.find(tx, head) is None:
+            payment.error(_join(where, head), "payment identification missing")
+        else:
+            payment.error(_join(where, vm.end_to_end), "end-to-end identification missing")
+    if vm.uetr:
+        uetr = reader.text(tx, vm.uetr, where)
+        if uetr is not None and not _UETR_RE.fullmatch(uetr):
+            payment.error(_join(where, vm.uetr), f"{uetr!r} is not a UUID v4")
+        payment.uetr = uetr
+
+
+def _required(reader: _Reader, vm: iso_map.VersionMap, scopes: _Scopes, payment: Payment) -> None:
+    kinds = {slot.path: slot.kind for slot in vm.slots}
+    for path in sorted(vm.required):
+        if path.startswith(vm.transaction + "/") and scopes.tx is None:
+            continue
+        if not scopes.find(reader, path):
+            what = "agent" if kinds.get(path) == "agent" else "party"
+            payment.error(path, f"mandatory {what} missing")
+
+
+def _message_id(reader: _Reader, vm: iso_map.VersionMap, body, payment: Payment) -> str:
+    reader.payment = payment
+    head = vm.message_id.split("/")[0]
+    if reader.find(body, head) is None:
+        payment.error(head, "group header missing" if head == "GrpHdr" else f"{head} missing")
+        return ""
+    msg_id = reader.text(body, vm.message_id, "")
+    if msg_id is None:
+        payment.error(vm.message_id, "message identification missing")
+    return msg_id or ""
+
+
+def _transactions(reader: _Reader, vm: iso_map.VersionMap, body, file: str, raw: str, owners: dict):
+    """The payments of one message element, one per transaction, every slot of the map read."""
+    probe = Payment(message_id="", format=vm.fmt, file=file, raw=raw)
+    msg_id = _message_id(reader, vm, body, probe)
+    txs = reader.findall(body, vm.transaction)
+    if not txs:
+        if vm.transactions_required:
+            probe.error(vm.transaction, f"no transaction ({vm.transaction}) in the message")
+            return [probe]
+        txs = [None]  # a recall of a whole group: the parties the message names are still read
+    declared = reader.text(body, vm.count, "") if vm.count else None
+    payments = []
+    for n, tx in enumerate(txs, start=1):
+        payment = Payment(
+            message_id=msg_id if len(txs) == 1 else f"{msg_id}/{n}", format=vm.fmt, file=file, raw=raw
+        )
+        payment.errors.extend(probe.errors)
+        reader.payment = payment
+        block = tx.getparent() if tx is not None and vm.block else None
+        if tx is not None:
+            owners[tx] = [payment]
+        if block is not None:
+            owners.setdefault(block, []).append(payment)
+        if declared is not None and tx is not None and declared != str(len(txs)):
+            payment.error(vm.count, f"declares {declared} transactions, the message holds {len(txs)}")
+        scopes = _Scopes(vm, body, block, tx)
+        if tx is not None:
+            _ids(reader, vm, tx, payment)
+            _amount(reader, vm, scopes, payment)
+            _date(reader, vm, scopes, payment)
+        blocks = [block] if tx is not None else reader.findall(body, vm.block) if vm.block else []
+        for slot in vm.slots:
+            holder, _rel, _where = scopes.resolve(slot.path)
+            if tx is None and vm.block and slot.path.startswith(vm.block + "/"):
+                for each in blocks:  # no transaction: every block's own parties
+                    _read_slot(reader, slot, _Scopes(vm, body, each, None), payment)
+                continue
+            _read_slot(reader, slot, scopes, payment)
+        _required(reader, vm, scopes, payment)
+        _read_free_text(reader, vm, scopes, payment)
+        payments.append(payment)
+    return payments
+
+
+def _family(document) -> tuple[iso_map.VersionMap, str]:
+    """The map of a document's family and version, or ValueError naming what is wrong."""
+    ns = etree.QName(document).namespace or ""
+    match = _NS_RE.fullmatch(ns)
+    if not match:
+        raise ValueError(f"namespace {ns or '(none)'!r} is not an ISO 20022 message namespace")
+    family, version = match.group(1), match.group(2)
+    declared = iso_map.families().get(family)
+    if declared is None:
+        known = ", ".join(sorted(name.rsplit(".", 1)[0] for name in iso_map.families()))
+        raise ValueError(f"message type {family}.{version} is not supported ({known} only)")
+    vm = declared.version(int(version))
+    if vm is None:
+        raise ValueError(
+            f"{family}.{version} is not a supported version (versions {declared.raw['versions']} are read)"
+        )
+    return vm, ns
 
 
 def detect_namespace(root) -> tuple[str, str, etree._Element]:
@@ -315,62 +575,45 @@ def detect_namespace(root) -> tuple[str, str, etree._Element]:
         )
         if document is None:
             raise ValueError(f"root element {local_name(root)!r} is not an ISO 20022 Document")
-    return (*_namespace(document), document)
-
-
-def _namespace(document) -> tuple[str, str]:
-    ns = etree.QName(document).namespace or ""
-    match = _NS_RE.fullmatch(ns)
-    if not match:
-        raise ValueError(f"namespace {ns or '(none)'!r} is not an ISO 20022 message namespace")
-    family, version = match.group(1), match.group(2)
-    if family not in SUPPORTED:
-        raise ValueError(f"message type {family}.{version} is not supported (pacs.008, pain.001 only)")
-    low, high = SUPPORTED[family]
-    if not low <= int(version) <= high:
-        raise ValueError(f"{family}.{version} is not a supported version ({low:02d} to {high:02d})")
-    return family, version
+    vm, _ns = _family(document)
+    return vm.family, f"{vm.version:02d}", document
 
 
 def parse(data: bytes, file: str = "") -> list[Payment]:
-    """Every transaction of a pacs.008 or pain.001 document; never raises for bad content.
+    """Every transaction of an ISO 20022 document; never raises for bad content.
 
     Every ``Document`` of an envelope is read (more than one is an error); every element the
     schema allows once and that is repeated is an error naming its path, and read all the same;
-    whatever text the reader did not take is screened apart (:mod:`.iso_structure`)."""
+    whatever text the reader did not take is screened apart (:mod:`.iso_structure`). A message
+    that is not well-formed is held and what is readable in it screened (:func:`_salvage`)."""
     if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
-        return [
-            _broken(
-                file,
-                "unknown",
-                "DOCTYPE",
-                "a payment message may not carry a DTD or entity declarations",
-                data,
-            )
-        ]
+        # no parser sees it (entity expansion); the raw text is still scanned for names
+        return _salvage(
+            data, file, "DOCTYPE", "a payment message may not carry a DTD or entity declarations", recover=False
+        )
     try:
         root = parse_xml(io.BytesIO(data), label=file or "message")
     except ListFormatError as exc:
-        return [
-            _broken(
-                file, "unknown", "Document", f"malformed XML: {exc.where or ''} {exc.message}".strip(), data
-            )
-        ]
+        detail = f"malformed XML: {exc.where or ''} {exc.message}".strip()
+        return _salvage(data, file, "Document", detail)
     except Exception as exc:  # noqa: BLE001 - whatever the XML layer raises, the message is held
-        return [_broken(file, "unknown", "Document", f"unreadable XML: {type(exc).__name__}: {exc}", data)]
-    documents = list(root.iter("{*}Document"))
-    if not documents:
-        return [
-            _broken(
-                file,
-                "unknown",
-                "Document",
-                f"root element {local_name(root)!r} is not an ISO 20022 Document",
-                data,
-            )
-        ]
+        return _salvage(data, file, "Document", f"unreadable XML: {type(exc).__name__}: {exc}")
+    return _read(root, data, file)
+
+
+def _read(root, data: bytes, file: str) -> list[Payment]:
     raw = data.decode("utf-8", errors="replace")
     digest = hashlib.sha256(data).hexdigest()
+    paths = iso_structure.Paths()
+    documents = list(root.iter("{*}Document"))
+    if not documents:
+        broken = _broken(
+            file, "unknown", "Document", f"root element {local_name(root)!r} is not an ISO 20022 Document", data
+        )
+        for item in iso_structure.leftovers(root, set(), paths):
+            _add_leftover(broken, item)
+        broken.digest = digest
+        return [broken]
     seen: set = set()
     owners: dict[etree._Element, list[Payment]] = {}
     payments: list[Payment] = []
@@ -382,7 +625,6 @@ def parse(data: bytes, file: str = "") -> list[Payment]:
         payments.extend(found)
     for payment in payments:
         payment.digest = digest
-    paths = iso_structure.Paths()
     problems = iso_structure.repeated_singletons(root, paths)
     for payment in payments:
         for where, detail in problems:
@@ -396,20 +638,25 @@ def parse(data: bytes, file: str = "") -> list[Payment]:
 def _document(document, file: str, raw: str, data: bytes, seen: set, owners: dict) -> list[Payment]:
     """The payments of one ``Document``; ``owners`` learns which elements belong to which."""
     try:
-        family, version = _namespace(document)
+        vm, ns = _family(document)
     except ValueError as exc:
         broken = [_broken(file, "unknown", "Document", str(exc), data)]
         owners[document] = broken
         return broken
-    fmt = f"{family}.{version}"
-    reader = _Reader(NS_PREFIX + fmt, seen)
-    body = reader.find(document, ROOT_ELEMENT[family])
+    reader = _Reader(ns, seen)
+    body = reader.find(document, vm.root)
     if body is None:
-        broken = [_broken(file, fmt, ROOT_ELEMENT[family], f"{ROOT_ELEMENT[family]} element missing", data)]
+        other = next((el for el in document if isinstance(el.tag, str)), None)
+        if other is not None and etree.QName(other).namespace == ns:
+            where, detail = "Document", (
+                f"a {vm.fmt} document holds {local_name(other)!r}; its message element is {vm.root!r}"
+            )
+        else:
+            where, detail = vm.root, f"{vm.root} element missing"
+        broken = [_broken(file, vm.fmt, where, detail, data)]
         owners[document] = broken
         return broken
-    parse_body = _pacs008 if family == "pacs.008.001" else _pain001
-    payments = parse_body(reader, body, fmt, file, raw, owners)
+    payments = _transactions(reader, vm, body, file, raw, owners)
     owners[document] = payments
     return payments
 
@@ -424,6 +671,15 @@ def _owners_of(element, owners: dict, payments: list[Payment]) -> list[Payment]:
             return found
         node = node.getparent()
     return payments
+
+
+def _add(payment: Payment, item) -> None:
+    if item is None:
+        return
+    if isinstance(item, Party):
+        payment.parties.append(item)
+    else:
+        payment.agents.append(item)
 
 
 def _add_leftover(payment: Payment, item: iso_structure.Leftover) -> None:
@@ -447,206 +703,98 @@ def _broken(file: str, fmt: str, where: str, detail: str, data: bytes) -> Paymen
     return payment
 
 
-def _message_id(reader: _Reader, header, payment: Payment) -> str:
-    reader.payment = payment
-    msg_id = reader.text(header, "MsgId", "GrpHdr") if header is not None else None
-    if header is None:
-        payment.error("GrpHdr", "group header missing")
-    elif msg_id is None:
-        payment.error("GrpHdr/MsgId", "message identification missing")
-    return msg_id or ""
+# -- messages that are not well-formed ----------------------------------------------------------------
+
+#: Elements whose text a tolerant scan of a broken message screens, by what they hold.
+SALVAGED = {
+    **{tag: "name" for tag in ("Nm",)},
+    **{tag: "bic" for tag in iso_structure.BIC_ELEMENTS},
+    "LEI": "lei",
+    **{
+        tag: "text"
+        for tag in (
+            "IBAN",
+            "Ustrd",
+            "InstrInf",
+            "AddtlRmtInf",
+            "AddtlInf",
+            "Inf",
+            "AdrLine",
+            "StrtNm",
+            "TwnNm",
+            "CtrySubDvsn",
+        )
+    },
+}
+_MARKUP = re.compile(r"<!--.*?(?:-->|$)|<!\[CDATA\[.*?(?:\]\]>|$)|<[!?][^>]*>?|<(/?)(?:[\w.\-]+:)?([\w.\-]+)[^<>]*?(/?)>", re.S)
+_FAMILY_NS = re.compile(r"urn:iso:std:iso:20022:tech:xsd:([a-z]{4}\.\d{3}\.\d{3}\.\d{2})")
 
 
-def _ids(reader: _Reader, tx, payment: Payment, where: str) -> None:
-    pmt = reader.find(tx, "PmtId")
-    if pmt is None:
-        payment.error(f"{where}/PmtId", "payment identification missing")
-        return
-    payment.instruction_id = reader.text(pmt, "InstrId", f"{where}/PmtId")
-    payment.end_to_end_id = reader.text(pmt, "EndToEndId", f"{where}/PmtId")
-    if payment.end_to_end_id is None:
-        payment.error(f"{where}/PmtId/EndToEndId", "end-to-end identification missing")
-    uetr = reader.text(pmt, "UETR", f"{where}/PmtId")
-    if uetr is not None and not _UETR_RE.fullmatch(uetr):
-        payment.error(f"{where}/PmtId/UETR", f"{uetr!r} is not a UUID v4")
-    payment.uetr = uetr
+def scan_raw(text: str) -> list[tuple[str, str, str]]:
+    """(path, kind, value) of every element of :data:`SALVAGED` in a text that may be broken
+    anywhere (truncated, unbalanced, bad characters): tags are followed with a forgiving stack
+    (an end tag closes up to its start tag; one never opened is ignored), a value runs to the
+    next ``<`` or the end of the text, references are decoded. Nothing is expanded or fetched."""
+    stack: list[str] = []
+    out: list[tuple[str, str, str]] = []
+    bodies = iso_structure.Paths.BODIES
+    matches = list(_MARKUP.finditer(text))
+    for n, match in enumerate(matches):
+        name = match.group(2)
+        if name is None:
+            continue  # comment, CDATA, declaration, processing instruction
+        if match.group(1):  # an end tag
+            if name in stack:
+                while stack and stack.pop() != name:
+                    pass
+            continue
+        if match.group(3):  # empty element
+            continue
+        stack.append(name)
+        kind = SALVAGED.get(name)
+        if kind is None:
+            continue
+        end = matches[n + 1].start() if n + 1 < len(matches) else len(text)
+        value = html.unescape(text[match.end() : end]).strip()
+        if not value:
+            continue
+        inner = [tag for tag in stack if tag not in bodies]
+        out.append(("/".join(inner) or name, kind, value[:1000]))
+    return out
 
 
-def _add(payment: Payment, item) -> None:
-    if item is None:
-        return
-    if isinstance(item, Party):
-        payment.parties.append(item)
+def _salvage(data: bytes, file: str, where: str, detail: str, *, recover: bool = True) -> list[Payment]:
+    """A message that is not well-formed XML: held with the error, and everything readable in it
+    screened. A recovering parse (no entities, no DTD, no network) reads what it can with the
+    declared maps; a tolerant scan of the raw text (:func:`scan_raw`) adds every name, BIC, LEI,
+    IBAN and free text the recovered tree lost, so a hold names a listed party the message holds."""
+    payments: list[Payment] = []
+    if recover:
+        try:
+            parser = etree.XMLParser(
+                recover=True, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+            )
+            root = etree.fromstring(data, parser)
+        except Exception:  # noqa: BLE001 - nothing recoverable: the raw scan still runs
+            root = None
+        if root is not None and next(root.iter("{*}Document"), None) is not None:
+            payments = _read(root, data, file)
+    if not payments:
+        text = data.decode("utf-8", errors="replace")
+        found = _FAMILY_NS.search(text)
+        payments = [_broken(file, found.group(1) if found else "unknown", where, detail, data)]
     else:
-        payment.agents.append(item)
-
-
-def _parties(reader: _Reader, holder, payment: Payment, where: str, tags) -> None:
-    """Every party of ``tags`` under ``holder`` (each repeated one too), with its account."""
-    for tag, role in tags:
-        accounts = reader.findall(holder, f"{tag}Acct")
-        for n, (node, at) in enumerate(reader.each(holder, tag, where)):
-            party = reader.party(node, role, at)
-            if party is not None and n < len(accounts):
-                suffix = f"[{n + 1}]" if n else ""
-                party.account = reader.account(accounts[n], f"{where}/{tag}Acct{suffix}")
-            _add(payment, party)
-
-
-def _agents(reader: _Reader, holder, payment: Payment, where: str, tags, *, mandatory: bool = False) -> None:
-    for tag, role in tags:
-        found = reader.each(holder, tag, where)
-        if mandatory and not found:
-            payment.error(f"{where}/{tag}", "mandatory agent missing")
-        for node, at in found:
-            _add(payment, reader.agent(node, role, at))
-
-
-def _pacs008(reader: _Reader, body, fmt: str, file: str, raw: str, owners: dict) -> list[Payment]:
-    header = reader.find(body, "GrpHdr")
-    txs = reader.findall(body, "CdtTrfTxInf")
-    probe = Payment(message_id="", format=fmt, file=file, raw=raw)
-    msg_id = _message_id(reader, header, probe)
-    if not txs:
-        probe.error("CdtTrfTxInf", "no credit transfer transaction in the message")
-        return [probe]
-    declared = reader.text(header, "NbOfTxs", "GrpHdr") if header is not None else None
-    payments = []
-    for n, tx in enumerate(txs, start=1):
-        payment = Payment(
-            message_id=msg_id if len(txs) == 1 else f"{msg_id}/{n}", format=fmt, file=file, raw=raw
-        )
-        owners[tx] = [payment]
-        payment.errors.extend(probe.errors)
-        reader.payment = payment
-        if declared is not None and declared != str(len(txs)):
-            payment.error("GrpHdr/NbOfTxs", f"declares {declared} transactions, the message holds {len(txs)}")
-        where = "CdtTrfTxInf"
-        _ids(reader, tx, payment, where)
-        payment.amount, payment.currency = reader.amount(tx, "IntrBkSttlmAmt", where)
-        if payment.amount is None and reader.find(tx, "IntrBkSttlmAmt") is None:
-            payment.error(f"{where}/IntrBkSttlmAmt", "interbank settlement amount missing")
-        date = reader.text(tx, "IntrBkSttlmDt", where) or reader.text(header, "IntrBkSttlmDt", "GrpHdr")
-        if date is not None and not _DATE_RE.fullmatch(date):
-            payment.error(f"{where}/IntrBkSttlmDt", f"{date!r} is not an ISO date")
-            date = None
-        payment.value_date = date
-        for level, holder in (("GrpHdr", header), (where, tx)):
-            _agents(
-                reader,
-                holder,
-                payment,
-                level,
-                (("InstgAgt", "instructing_agent"), ("InstdAgt", "instructed_agent")),
-            )
-        _agents(
-            reader,
-            tx,
-            payment,
-            where,
-            [(f"PrvsInstgAgt{i}", "previous_instructing_agent") for i in (1, 2, 3)],
-        )
-        _agents(reader, tx, payment, where, [(f"IntrmyAgt{i}", "intermediary_agent") for i in (1, 2, 3)])
-        _parties(
-            reader,
-            tx,
-            payment,
-            where,
-            (
-                ("UltmtDbtr", "ultimate_debtor"),
-                ("InitgPty", "initiating_party"),
-                ("Dbtr", "debtor"),
-                ("Cdtr", "creditor"),
-                ("UltmtCdtr", "ultimate_creditor"),
-            ),
-        )
-        _agents(
-            reader,
-            tx,
-            payment,
-            where,
-            (("DbtrAgt", "debtor_agent"), ("CdtrAgt", "creditor_agent")),
-            mandatory=True,
-        )
-        for tag in ("Dbtr", "Cdtr"):
-            if reader.find(tx, tag) is None:
-                payment.error(f"{where}/{tag}", "mandatory party missing")
-        _invoice_parties(reader, tx, payment, where)
-        payment.free_text.extend(reader.free_texts(tx, where))
-        payments.append(payment)
-    return payments
-
-
-def _invoice_parties(reader: _Reader, tx, payment: Payment, where: str) -> None:
-    for n, strd in enumerate(reader.findall(tx, "RmtInf/Strd"), start=1):
-        at = f"{where}/RmtInf/Strd" + (f"[{n}]" if n > 1 else "")
-        _parties(reader, strd, payment, at, (("Invcr", "invoicer"), ("Invcee", "invoicee")))
-
-
-def _pain001(reader: _Reader, body, fmt: str, file: str, raw: str, owners: dict) -> list[Payment]:
-    header = reader.find(body, "GrpHdr")
-    probe = Payment(message_id="", format=fmt, file=file, raw=raw)
-    msg_id = _message_id(reader, header, probe)
-    initiating = [
-        party
-        for node, at in reader.each(header, "InitgPty", "GrpHdr")
-        if (party := reader.party(node, "initiating_party", at)) is not None
-    ]
-    if header is not None and not initiating:
-        probe.error("GrpHdr/InitgPty", "initiating party missing")
-    blocks = reader.findall(body, "PmtInf")
-    if not blocks:
-        probe.error("PmtInf", "no payment information block in the message")
-        return [probe]
-    items = [(b, tx) for b in blocks for tx in reader.findall(b, "CdtTrfTxInf")]
-    if not items:
-        probe.error("PmtInf/CdtTrfTxInf", "no credit transfer transaction in the message")
-        return [probe]
-    payments = []
-    for n, (block, tx) in enumerate(items, start=1):
-        payment = Payment(
-            message_id=msg_id if len(items) == 1 else f"{msg_id}/{n}", format=fmt, file=file, raw=raw
-        )
-        owners[tx] = [payment]
-        owners.setdefault(block, []).append(payment)
-        payment.errors.extend(probe.errors)
-        reader.payment = payment
-        payment.parties.extend(initiating)
-        where, tx_where = "PmtInf", "PmtInf/CdtTrfTxInf"
-        reader.text(block, "PmtInfId", where)
-        date_node = reader.find(block, "ReqdExctnDt")
-        if date_node is not None:
-            date = (
-                reader.text(date_node, "Dt", f"{where}/ReqdExctnDt")
-                if has_elements(date_node)
-                else reader.value(date_node, f"{where}/ReqdExctnDt")
-            )
-            if date and _DATE_RE.fullmatch(date[:10]):
-                payment.value_date = date[:10]
-            else:
-                payment.error(f"{where}/ReqdExctnDt", f"{date!r} is not an ISO date")
-        _ids(reader, tx, payment, tx_where)
-        amount_node = reader.find(tx, "Amt")
-        if amount_node is None:
-            payment.error(f"{tx_where}/Amt", "amount missing")
-        elif reader.find(amount_node, "InstdAmt") is not None:
-            payment.amount, payment.currency = reader.amount(amount_node, "InstdAmt", f"{tx_where}/Amt")
-        elif reader.find(amount_node, "EqvtAmt/Amt") is not None:
-            payment.amount, payment.currency = reader.amount(amount_node, "EqvtAmt/Amt", f"{tx_where}/Amt")
-        else:
-            payment.error(f"{tx_where}/Amt", "neither InstdAmt nor EqvtAmt/Amt")
-        if reader.find(block, "Dbtr") is None:
-            payment.error(f"{where}/Dbtr", "mandatory party missing")
-        # the block's ultimate debtor is read even when the transaction names its own
-        _parties(reader, block, payment, where, (("Dbtr", "debtor"), ("UltmtDbtr", "ultimate_debtor")))
-        _agents(reader, block, payment, where, (("DbtrAgt", "debtor_agent"),), mandatory=True)
-        _parties(reader, tx, payment, tx_where, (("UltmtDbtr", "ultimate_debtor"),))
-        _agents(reader, tx, payment, tx_where, [(f"IntrmyAgt{i}", "intermediary_agent") for i in (1, 2, 3)])
-        _agents(reader, tx, payment, tx_where, (("CdtrAgt", "creditor_agent"),))
-        if reader.find(tx, "Cdtr") is None:
-            payment.error(f"{tx_where}/Cdtr", "mandatory party missing")
-        _parties(reader, tx, payment, tx_where, (("Cdtr", "creditor"), ("UltmtCdtr", "ultimate_creditor")))
-        _invoice_parties(reader, tx, payment, tx_where)
-        payment.free_text.extend(reader.free_texts(tx, tx_where))
-        payments.append(payment)
+        for payment in payments:
+            payment.errors.insert(0, ParseIssue(where, detail))
+    digest = hashlib.sha256(data).hexdigest()
+    have = set()
+    for payment in payments:
+        payment.digest = digest
+        for holder in [*payment.parties, *payment.agents]:
+            have.update(x for x in (holder.name, holder.bic, holder.lei) if x)
+        have.update(item.text for item in payment.free_text)
+    items = [item for item in scan_raw(data.decode("utf-8", errors="replace")) if item[2] not in have]
+    for payment in payments:
+        for path, kind, value in items:
+            _add_leftover(payment, iso_structure.Leftover(None, path, kind, value))
     return payments

@@ -7,8 +7,8 @@ envelope, or a name where no party is read (``CdtrAcct/Nm``, ``Cdtr/CtctDtls/Nm`
 ``RltdRmtInf/.../Nm``, ``Tax/.../Nm``, ``RgltryRptg/.../Nm``, ``SplmtryData``,
 ``RfrdDocInf/Nb``). Two controls close that:
 
-- :func:`repeated_singletons`: an element the schemas of pacs.008 (08-12) and pain.001 (03-12)
-  allow once under its parent (:data:`SINGLETONS`), found more than once, is an error naming its
+- :func:`repeated_singletons`: an element the schemas of every family and version read allow
+  once under its parent (:data:`SINGLETONS`), found more than once, is an error naming its
   path (the payment is held). Full XSD validation would find more; this list covers every
   element that carries or contains a party, an agent, an amount or an identifier.
 - :func:`leftovers`: every element whose text the reader did not take (it records what it read),
@@ -25,7 +25,11 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-#: Elements at most once under their parent in pacs.008.001.08-12 and pain.001.001.03-12.
+from proscribe.payments import iso_map
+
+#: Elements at most once under their parent in every version of every family read (pacs.008,
+#: pacs.009, pacs.004, pain.001, camt.056; tests/payments/test_iso_versions.py checks each name
+#: against the official schemas shipped with the tests).
 # fmt: off
 SINGLETONS = frozenset(
     {
@@ -44,7 +48,16 @@ SINGLETONS = frozenset(
         "PrvsInstgAgt1", "PrvsInstgAgt2", "PrvsInstgAgt3",
         "PrvsInstgAgt1Acct", "PrvsInstgAgt2Acct", "PrvsInstgAgt3Acct",
         "IntrmyAgt1", "IntrmyAgt2", "IntrmyAgt3", "IntrmyAgt1Acct", "IntrmyAgt2Acct", "IntrmyAgt3Acct",
-        "Invcr", "Invcee",
+        "Invcr", "Invcee", "Grnshee", "GrnshmtAdmstr", "FXAgt", "PrvsInstgAgt", "PrvsInstgAgtAcct",
+        "InstgRmbrsmntAgt", "InstdRmbrsmntAgt", "ThrdRmbrsmntAgt", "InstgRmbrsmntAgtAcct",
+        "InstdRmbrsmntAgtAcct", "ThrdRmbrsmntAgtAcct", "Pty", "Agt",
+        # financial institution transfers (pacs.009), returns (pacs.004), recalls (camt.056)
+        "FICdtTrf", "FinInstnCdtTrf", "PmtRtr", "FIToFIPmtCxlReq", "UndrlygCstmrCdtTrf", "UndrlygFICdtTrf",
+        "RtrId", "RtrdIntrBkSttlmAmt", "RtrdInstdAmt", "RtrChain", "OrgnlGrpInf", "OrgnlTxRef",
+        "OrgnlInstrId", "OrgnlEndToEndId", "OrgnlTxId", "OrgnlUETR", "OrgnlIntrBkSttlmAmt",
+        "OrgnlIntrBkSttlmDt", "Orgtr", "CdtrSchmeId", "OrgnlCdtrSchmeId", "OrgnlDbtr", "OrgnlDbtrAcct",
+        "OrgnlDbtrAgt", "OrgnlDbtrAgtAcct", "OrgnlCdtrAgt", "OrgnlCdtrAgtAcct", "Assgnmt", "Assgnr",
+        "Assgne", "Case", "Cretr", "CxlId",
         # inside a party, an agent or an account
         "Nm", "PstlAdr", "Id", "CtryOfRes", "CtctDtls", "OrgId", "PrvtId", "AnyBIC", "BICOrBEI", "LEI",
         "DtAndPlcOfBirth", "BirthDt", "PrvcOfBirth", "CityOfBirth", "CtryOfBirth", "FinInstnId",
@@ -104,7 +117,7 @@ class Paths:
     """Element paths as the payment fields name them (``CdtTrfTxInf/Cdtr[2]/Nm``): from the
     message body (below ``Document/FIToFICstmrCdtTrf``) or, outside a document, from the envelope."""
 
-    BODIES = frozenset({"Document", "FIToFICstmrCdtTrf", "CstmrCdtTrfInitn"})
+    BODIES = frozenset({"Document"}) | iso_map.roots()
 
     def __init__(self) -> None:
         self._cache: dict[etree._Element, str] = {}
