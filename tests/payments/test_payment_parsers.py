@@ -96,12 +96,14 @@ def test_pacs008_versions_08_to_12(fixture_path, version):
 
 
 @pytest.mark.parametrize(
-    "namespace", ["pacs.008.001.07", "pacs.008.001.13", "pacs.009.001.10", "camt.053.001.08"]
+    "namespace",
+    ["pacs.008.001.01", "pacs.008.001.14", "pacs.004.001.08", "pain.001.001.02", "camt.053.001.08"],
 )
 def test_unsupported_namespaces_are_held(fixture_path, namespace):
     data = fixture_path("pacs008_v12_clean.xml").read_bytes().replace(b"pacs.008.001.12", namespace.encode())
     (payment,) = parse_bytes(data, "x.xml")
     assert payment.errors and payment.errors[0].field == "Document"
+    assert namespace[:8] in payment.errors[0].detail and "supported" in payment.errors[0].detail
 
 
 def test_namespace_is_honoured(fixture_path):
