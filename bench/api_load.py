@@ -28,6 +28,7 @@ import datetime
 import json
 import os
 import platform
+import pwd
 import random
 import re
 import socket
@@ -241,6 +242,10 @@ def run(args) -> dict:
     home.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PROSCRIBE_HOME": str(home)}
     env.pop("PROSCRIBE_DATABASE_URL", None)
+    mapping = home / "os_users.toml"  # the CLI mints keys as an authenticated admin
+    if not mapping.exists():
+        mapping.write_text(f'[os_users]\n"{pwd.getpwuid(os.getuid()).pw_name}" = {{ user = "bench admin", role = "admin" }}\n')
+        mapping.chmod(0o600)
 
     def key(role: str) -> str:
         out = subprocess.run(

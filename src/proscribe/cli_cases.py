@@ -5,15 +5,16 @@
     proscribe cases list|show|assign|escalate|close|approve|release|user|goodguys
     proscribe audit verify [--file EXPORT] | verify-export EXPORT | export OUTPUT [--format jsonl|csv] | purge
 
-Who acts is ``--as NAME`` (default ``PROSCRIBE_USER``, else the login name). Errors print one
-clear line and exit non-zero; a conflict (someone else changed the case) exits with code 3.
+Who acts is an authenticated principal (:mod:`proscribe.cases.principal`): the user of the key in
+``PROSCRIBE_API_KEY``, else the OS login mapped in ``$PROSCRIBE_HOME/os_users.toml``; never a
+name given on the command line (``--as`` is gone and exits 2). Each command needs the role the
+matching API route needs. Errors print one clear line and exit non-zero; a conflict (someone
+else changed the case) exits with code 3.
 """
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -38,7 +39,8 @@ audit_app = typer.Typer(
 console = Console()
 err = Console(stderr=True)
 
-ACTOR = typer.Option(None, "--as", help="Who acts (default: PROSCRIBE_USER or the login name).")
+#: ``--as NAME`` is refused (exit 2): a name typed in a flag is no proof of who acts.
+GONE_AS = typer.Option(None, "--as", hidden=True, help="Removed: the CLI acts as an authenticated principal.")
 
 
 def register(app: typer.Typer) -> None:
@@ -53,8 +55,21 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def actor_name(value: str | None) -> str:
-    return value or os.environ.get("PROSCRIBE_USER") or getpass.getuser()
+def acting(needed: str, action: str, gone_as: str | None = None):
+    """The authenticated principal's actor, when its role reaches ``needed`` (the role of the API
+    route that does the same); otherwise one clear line and exit 1 (exit 2 for ``--as``)."""
+    from proscribe.cases.principal import PrincipalError, current
+
+    if gone_as is not None:
+        fail(
+            "--as is gone: the CLI acts as the user of PROSCRIBE_API_KEY, or as your OS login mapped "
+            "to a proscribe user in $PROSCRIBE_HOME/os_users.toml (docs/service-workflow.md)",
+            code=2,
+        )
+    try:
+        return current().require(needed, action)
+    except PrincipalError as exc:
+        fail(str(exc))
 
 
 def _case_errors(func):
@@ -78,13 +93,14 @@ def book_import(
     replace: bool = typer.Option(
         False, "--replace", help="The file is the whole book: customers not in it are offboarded."
     ),
-    actor: str | None = ACTOR,
+    gone_as: str | None = GONE_AS,
 ) -> None:
     """Import (or update) customers and counterparties: new records added, changed ones revised."""
     from proscribe.cases.book import BookFormatError, import_book
 
+    who = acting("admin", "book import", gone_as)
     try:
-        result = import_book(path, fmt=fmt, replace=replace, actor=actor_name(actor))
+        result = import_book(path, fmt=fmt, replace=replace, actor=who.name)
     except BookFormatError as exc:
         fail(str(exc))
     console.print(
@@ -103,16 +119,17 @@ def _print_stats(stats) -> None:
     console.print(table)
 
 
-def _run(full: bool, workers: int, actor: str | None) -> None:
+def _run(full: bool, workers: int, gone_as: str | None, action: str) -> None:
     from proscribe.cases import monitor
     from proscribe.cli import ensure_store
 
+    who = acting("admin", action, gone_as)
     ensure_store()  # a fresh home loads the bundled lists first, with progress
     try:
         stats = monitor.run(
             full=full,
             workers=workers,
-            actor=actor_name(actor),
+            actor=who.name,
             progress=lambda message: err.print(escape(message), highlight=False),
         )
     except monitor.MonitorBusy as exc:
@@ -123,10 +140,10 @@ def _run(full: bool, workers: int, actor: str | None) -> None:
 @book_app.command("screen")
 def book_screen(
     workers: int = typer.Option(0, "--workers", "-w", help="Processes (0 = all cores)."),
-    actor: str | None = ACTOR,
+    gone_as: str | None = GONE_AS,
 ) -> None:
     """Screen the whole book against the current lists (alerts for every review or block)."""
-    _run(True, workers, actor)
+    _run(True, workers, gone_as, "book screen")
 
 
 @book_app.command("stats")
@@ -146,10 +163,10 @@ def book_stats() -> None:
 def monitor_run(
     full: bool = typer.Option(False, "--full", help="Re-screen the whole book, not just what changed."),
     workers: int = typer.Option(0, "--workers", "-w", help="Processes (0 = all cores)."),
-    actor: str | None = ACTOR,
+    gone_as: str | None = GONE_AS,
 ) -> None:
     """New and changed list entries against the book; new and changed customers against the lists."""
-    _run(full, workers, actor)
+    _run(full, workers, gone_as, "monitor run")
 
 
 @monitor_app.command("status")
@@ -261,12 +278,13 @@ def cases_assign(
     case_id: int,
     assignee: str,
     version: int | None = typer.Option(None, help="The version you saw."),
-    actor: str | None = ACTOR,
+    gone_as: str | None = GONE_AS,
 ) -> None:
     """Assign a case (an open case moves to in_review)."""
     from proscribe.cases.alerts import assign
 
-    new_version = _case_errors(lambda: assign(case_id, assignee, actor=actor_name(actor), version=version))
+    who = acting("analyst", "cases assign", gone_as)
+    new_version = _case_errors(lambda: assign(case_id, assignee, actor=who, version=version))
     console.print(f"case {case_id} assigned to {escape(assignee)} (version {new_version})")
 
 
@@ -275,13 +293,14 @@ def cases_escalate(
     case_id: int,
     reason: str = typer.Option(..., help="Why (required)."),
     version: int | None = typer.Option(None, help="The version you saw."),
-    actor: str | None = ACTOR,
+    gone_as: str | None = GONE_AS,
 ) -> None:
     """Escalate a case."""
     from proscribe.cases.alerts import escalate
 
+    who = acting("analyst", "cases escalate", gone_as)
     new_version = _case_errors(
-        lambda: escalate(case_id, actor=actor_name(actor), reason=reason, version=version)
+        lambda: escalate(case_id, actor=who, reason=reason, version=version)
     )
     console.print(f"case {case_id} escalated (version {new_version})")
 
@@ -295,14 +314,15 @@ def cases_close(
     reason: str = typer.Option(..., help="Why (required)."),
     whitelist: bool = typer.Option(False, help="False positive: put the pairs on the good-guy list."),
     version: int | None = typer.Option(None, help="The version you saw (a stale one is a conflict)."),
-    actor: str | None = ACTOR,
+    gone_as: str | None = GONE_AS,
 ) -> None:
     """Close a case; a true match waits for an approver (four-eyes)."""
     from proscribe.cases.alerts import close
 
+    who = acting("analyst", "cases close", gone_as)
     result = _case_errors(
         lambda: close(
-            case_id, disposition, reason, actor=actor_name(actor), whitelist=whitelist, version=version
+            case_id, disposition, reason, actor=who, whitelist=whitelist, version=version
         )
     )
     if result["state"] == "pending_approval":
@@ -325,12 +345,13 @@ def cases_release(
     case_id: int,
     reason: str = typer.Option(..., help="Why (required)."),
     version: int | None = typer.Option(None, help="The version you saw."),
-    actor: str | None = ACTOR,
+    gone_as: str | None = GONE_AS,
 ) -> None:
     """Ask to release blocked funds held under a case (an approver must approve)."""
     from proscribe.cases.alerts import request_release
 
-    _case_errors(lambda: request_release(case_id, reason, actor=actor_name(actor), version=version))
+    who = acting("analyst", "cases release", gone_as)
+    _case_errors(lambda: request_release(case_id, reason, actor=who, version=version))
     console.print(f"case {case_id}: release of blocked funds requested, waiting for an approver (four-eyes)")
 
 
@@ -340,14 +361,15 @@ def cases_approve(
     reject: bool = typer.Option(False, help="Reject instead of approving."),
     reason: str | None = typer.Option(None, help="Why (required to reject)."),
     version: int | None = typer.Option(None, help="The version you saw."),
-    actor: str | None = ACTOR,
+    gone_as: str | None = GONE_AS,
 ) -> None:
     """Approve (or reject) a pending true-match closure or funds release: a second person with the
     approver role, never the one who asked."""
     from proscribe.cases.alerts import approve
 
+    who = acting("analyst", "cases approve", gone_as)
     result = _case_errors(
-        lambda: approve(case_id, actor=actor_name(actor), reason=reason, reject=reject, version=version)
+        lambda: approve(case_id, actor=who, reason=reason, reject=reject, version=version)
     )
     verb = "approved" if result["approved"] else "rejected"
     console.print(f"case {case_id}: {result['action']} {verb}; case is {result['state']}")
@@ -357,12 +379,13 @@ def cases_approve(
 def cases_user(
     name: str,
     role: list[str] = typer.Option(..., "--role", help="analyst and/or approver."),
-    actor: str | None = ACTOR,
+    gone_as: str | None = GONE_AS,
 ) -> None:
     """Add a person (or set their roles)."""
     from proscribe.cases.alerts import add_user
 
-    _case_errors(lambda: add_user(name, role, actor=actor_name(actor)))
+    who = acting("admin", "cases user", gone_as)
+    _case_errors(lambda: add_user(name, role, actor=who))
     console.print(f"{escape(name)}: {', '.join(sorted(role))}")
 
 
@@ -462,13 +485,14 @@ def audit_export(
 @audit_app.command("purge")
 def audit_purge(
     retention_years: int | None = typer.Option(None, help="Default: PROSCRIBE_AUDIT_RETENTION_YEARS or 10."),
-    actor: str | None = ACTOR,
+    gone_as: str | None = GONE_AS,
 ) -> None:
     """Delete records older than the retention period (10 years by default); the chain stays checkable."""
     from proscribe import audit
 
+    who = acting("admin", "audit purge", gone_as)
     try:
-        count = audit.purge(retention=retention_years, actor=actor_name(actor))
+        count = audit.purge(retention=retention_years, actor=who.name)
     except (ValueError, audit.AuditKeyError) as exc:
         fail(str(exc))
     console.print(f"purged {count:,} records older than the retention period")

@@ -97,14 +97,13 @@ def keys_create(
     import secrets
 
     from proscribe.api import auth
-    from proscribe.cli_cases import actor_name
+    from proscribe.cli_cases import acting
 
+    who = acting("admin", "keys create")  # recorded as the key's minter, for four-eyes
     if not name:
         name = f"{user or role + ' key'} {secrets.token_hex(3)}"
     try:
-        created = auth.create_key(
-            name, role, rate_limit=rate_limit, user=user, actor=f"cli:{actor_name(None)}"
-        )
+        created = auth.create_key(name, role, rate_limit=rate_limit, user=user, actor=who)
     except ValueError as exc:
         _fail(str(exc))
     if as_json:
@@ -146,9 +145,9 @@ def keys_list(as_json: bool = typer.Option(False, "--json", help="One JSON objec
 def keys_revoke(key_id: str = typer.Argument(..., help="The key id (the part after psk_).")) -> None:
     """Revoke a key; a running service refuses it within seconds."""
     from proscribe.api import auth
-    from proscribe.cli_cases import actor_name
+    from proscribe.cli_cases import acting
 
-    if not auth.revoke_key(key_id, actor=f"cli:{actor_name(None)}"):
+    if not auth.revoke_key(key_id, actor=acting("admin", "keys revoke")):
         _fail(f"no active key {key_id!r}")
     err.print(f"revoked key {key_id}; a running service refuses it within key_cache_s (2 s by default)")
 

@@ -355,6 +355,11 @@ def test_keys_create_revoke_and_never_logged(service):
 
 
 def test_cli_keys(service_home):
+    from proscribe.cases.principal import MAPPING_FILE, os_login
+
+    mapping = service_home / MAPPING_FILE  # the CLI mints keys as an admin: this OS login, mapped
+    mapping.write_text(f'[os_users]\n"{os_login()}" = {{ user = "key admin", role = "admin" }}\n')
+    mapping.chmod(0o600)
     created = run_cli(service_home, "keys", "create", "--role", "analyst", "--name", "cli test")
     assert created.returncode == 0, created.stderr
     key = created.stdout.strip()

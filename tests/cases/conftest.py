@@ -117,7 +117,7 @@ def list_entities() -> Callable[[int], list[Entity]]:
     return list_version
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def store_list() -> Callable[[int, Engine], object]:
     """``store_list(2, engine)``: store that version of the small list as a new snapshot."""
     return _store_list
@@ -153,6 +153,12 @@ BOOK = [
 def _write_book(path: Path, records: list[dict]) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def write_book() -> Callable[[Path], Path]:
+    """``write_book(path)``: the small book as JSON lines at ``path`` (for module-scoped stores)."""
+    return lambda path: _write_book(path, BOOK)
 
 
 @pytest.fixture

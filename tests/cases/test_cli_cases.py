@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from cli_principals import key_env, map_os_user
 from sqlalchemy import update
 from typer.testing import CliRunner
 
@@ -12,12 +13,14 @@ from proscribe.cli import app
 
 
 @pytest.fixture
-def cli(engine, store_list):
+def cli(engine, store_list, proscribe_home):
+    """The CLI acting as the OS user mapped to the admin ``ops``, or with ``env`` (a key)."""
     store_list(1, engine)
+    map_os_user(proscribe_home, "ops", role="admin")
     runner = CliRunner()
 
-    def invoke(*args: str, code: int = 0):
-        result = runner.invoke(app, list(args))
+    def invoke(*args: str, code: int = 0, env: dict[str, str] | None = None):
+        result = runner.invoke(app, list(args), env={"PROSCRIBE_API_KEY": "", **(env or {})})
         assert result.exit_code == code, result.output
         return result.output
 
@@ -34,11 +37,12 @@ def test_cli_workflow(cli, book_file, tmp_path, engine):
     assert "test_list-1" in shown and "ACME SANCTIONED TRADING LLC" in shown and "why now" in shown
     cli("cases", "user", "alice", "--role", "analyst", "--role", "approver")
     cli("cases", "user", "bob", "--role", "approver")
-    assert "assigned to alice" in cli("cases", "assign", acme, "alice", "--as", "alice")
-    out = cli("cases", "close", acme, "-d", "true_match", "--reason", "confirmed", "--as", "alice")
+    alice, bob = key_env(engine, "alice"), key_env(engine, "bob")
+    assert "assigned to alice" in cli("cases", "assign", acme, "alice", env=alice)
+    out = cli("cases", "close", acme, "-d", "true_match", "--reason", "confirmed", env=alice)
     assert "waiting for an approver" in out
-    assert "four-eyes" in cli("cases", "approve", acme, "--as", "alice", code=1)
-    assert "approved; case is closed" in cli("cases", "approve", acme, "--as", "bob")
+    assert "four-eyes" in cli("cases", "approve", acme, env=alice, code=1)
+    assert "approved; case is closed" in cli("cases", "approve", acme, env=bob)
     ivan = str(cases["C-IVAN"]["id"])
     version = str(cases["C-IVAN"]["version"])
     cli(
@@ -52,8 +56,7 @@ def test_cli_workflow(cli, book_file, tmp_path, engine):
         "--whitelist",
         "--version",
         version,
-        "--as",
-        "alice",
+        env=alice,
     )
     assert "conflict" in cli(
         "cases",
@@ -65,14 +68,13 @@ def test_cli_workflow(cli, book_file, tmp_path, engine):
         "x",
         "--version",
         version,
-        "--as",
-        "bob",
+        env=bob,
         code=3,
     )
     # Ivan's match blocks: the false positive and its whitelisting wait for an approver
     assert "C-IVAN" not in cli("cases", "goodguys")
-    assert "four-eyes" in cli("cases", "approve", ivan, "--as", "alice", code=1)
-    assert "approved; case is closed" in cli("cases", "approve", ivan, "--as", "bob")
+    assert "four-eyes" in cli("cases", "approve", ivan, env=alice, code=1)
+    assert "approved; case is closed" in cli("cases", "approve", ivan, env=bob)
     assert "C-IVAN" in cli("cases", "goodguys")
     assert "audit trail intact" in cli("audit", "verify")
     export = tmp_path / "audit.jsonl"

@@ -365,3 +365,11 @@ def retry_after_header(wait: float) -> str:
 
 def allowed(role: str, needed: str) -> bool:
     return ROLE_RANK.get(role, -1) >= ROLE_RANK[needed]
+
+
+def role_refusal(role: str, needed: str, action: str) -> str | None:
+    """Why ``role`` may not do ``action`` (a route or a CLI command) that needs ``needed``, or
+    None. The service's gate and the CLI both ask this, so a role means the same at both doors."""
+    if allowed(role, needed):
+        return None
+    return f"the {role} role may not use {action}; it needs {needed}"
