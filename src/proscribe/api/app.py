@@ -403,6 +403,7 @@ class Gate:
         self.fastapi_app = fastapi_app
         self._routes: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         self._worker = str(os.getpid()).encode()  # which worker process answered (X-Proscribe-Worker)
+        self._security = security_headers(state.settings.hsts_max_age)
 
     def _route(self, scope) -> tuple[str | None, str | None]:
         """(role needed, route path) of the request; (None, None) for no route (404/405)."""
@@ -427,7 +428,7 @@ class Gate:
         state = self.state
         role, route_path = self._route(scope)
         principal: auth.KeyInfo | None = None
-        extra = [(b"x-proscribe-worker", self._worker)]
+        extra = [(b"x-proscribe-worker", self._worker), *self._security]
         if state.settings.no_auth:
             extra.append((b"x-proscribe-auth", b"disabled"))
         send = _with_headers(send, extra)
@@ -459,13 +460,9 @@ class Gate:
                     return await _send_error(
                         send, 401, "unknown or revoked API key", [(b"www-authenticate", b"ApiKey")]
                     )
-                if not auth.allowed(principal.role, role):
-                    return await _send_error(
-                        send,
-                        403,
-                        f"the {principal.role} role may not use "
-                        f"{scope['method']} {scope['path']}; it needs {role}",
-                    )
+                refusal = auth.role_refusal(principal.role, role, f"{scope['method']} {scope['path']}")
+                if refusal:
+                    return await _send_error(send, 403, refusal)
                 wait = state.limiter.check(principal.id, principal.rate_limit)
                 if wait > 0:
                     return await _send_error(
@@ -584,6 +581,23 @@ def _replay(body: bytes):
         return {"type": "http.disconnect"}
 
     return receive
+
+
+def security_headers(hsts_max_age: int) -> list[tuple[bytes, bytes]]:
+    """Headers on every response: no MIME sniffing, no framing (old and new syntax), no referrer,
+    and no caching (answers carry screening results, cases and customer data). HSTS only when
+    configured (``hsts_max_age`` > 0): it is for a service reached through TLS, and a browser
+    would keep refusing plain HTTP to that host long after a test."""
+    headers = [
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"content-security-policy", b"frame-ancestors 'none'"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"cache-control", b"no-store"),
+    ]
+    if hsts_max_age > 0:
+        headers.append((b"strict-transport-security", f"max-age={hsts_max_age}; includeSubDomains".encode()))
+    return headers
 
 
 def _with_headers(send, extra: list[tuple[bytes, bytes]]):

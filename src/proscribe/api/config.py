@@ -36,6 +36,7 @@ class ServiceSettings:
     auth_fail_window_s: float = 60.0
     max_json_depth: int = 64  # JSON bodies nested deeper are refused (422)
     monitor_on_reload: bool = True  # re-screen the customer book after a reload that changed the lists
+    hsts_max_age: int = 0  # seconds of Strict-Transport-Security; set it when clients reach the service over TLS
 
     @classmethod
     def load(cls, **overrides: Any) -> ServiceSettings:
