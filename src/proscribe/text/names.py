@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from proscribe.text import orgwords, scripts
+from proscribe.text import orgwords, orthography, scripts
 from proscribe.text.legal import HONORIFICS, expand_abbreviations, tag_legal_forms
 from proscribe.text.render import MAX_RENDER_CHARS, disguises, is_plain, readings, render_name
 from proscribe.text.titles import strip_title_text, strip_titles
@@ -124,6 +124,7 @@ def name_forms(name: str, schema: str = "LegalEntity") -> tuple[NameForm, ...]:
 def _forms(name: str, schema: str, max_tokens: int | None) -> tuple[NameForm, ...]:
     if len(name) <= MAX_NAME_CHARS and is_plain(name):
         plain = _reading_forms(name, schema, max_tokens)[:MAX_FORMS]
+        plain = _with_respellings(plain, name, schema, max_tokens)
         return tuple(_with_org_readings(plain, name, schema, max_tokens))
     forms: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
@@ -132,7 +133,30 @@ def _forms(name: str, schema: str, max_tokens: int | None) -> tuple[NameForm, ..
             if form.tokens not in seen and len(forms) < MAX_FORMS:
                 seen.add(form.tokens)
                 forms.append(form)
+    forms = _with_respellings(forms, name, schema, max_tokens)
     return tuple(_with_org_readings(forms, name, schema, max_tokens))
+
+
+def _with_respellings(
+    forms: list[NameForm], name: str, schema: str, max_tokens: int | None
+) -> list[NameForm]:
+    """``forms`` plus the name re-spelt from a national Latin orthography into the English-style
+    romanisation of the lists (:mod:`proscribe.text.orthography`: ``Vlagyimir Putyin`` ->
+    ``vladimir putin``). Persons only (and parties of unknown kind): organisation names are not
+    transcribed by these rules. The re-spellings come after the ordinary forms; when all
+    :data:`MAX_FORMS` places are taken, the last ordinary forms give way."""
+    if schema not in ("Person", "LegalEntity") or not forms or len(name) > MAX_NAME_CHARS:
+        return forms
+    seen = {form.tokens for form in forms}
+    extra: list[NameForm] = []
+    for _language, text in orthography.respellings(name):
+        for form in _reading_forms(text, schema, max_tokens)[:1]:
+            if form.tokens not in seen:
+                seen.add(form.tokens)
+                extra.append(form)
+    if not extra:
+        return forms
+    return [*forms[: MAX_FORMS - len(extra)], *extra]
 
 
 def _with_org_readings(
