@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint format bench clean
+.PHONY: install demo test lint format bench clean fuzz audit
 
 install: $(STAMP)
 
@@ -43,6 +43,22 @@ format: install
 
 bench: install
 	$(BIN)/python bench/run_all.py
+
+fuzz: install
+	@# The long fuzzing run (tests/fuzz/run_fuzz.py): atheris over every parser for FUZZ_SECONDS in all
+	@# (default 600), shared between the targets; each new failing input is kept in tests/fuzz/corpus/,
+	@# which make test replays. FUZZ_TARGETS=ofac_xml,payments/mt narrows it.
+	$(BIN)/pip install -q -e '.[fuzz]'
+	$(BIN)/python tests/fuzz/run_fuzz.py --seconds $${FUZZ_SECONDS:-600}
+
+audit: install
+	@# Known vulnerabilities in the installed, pinned dependencies (pip-audit, in a venv of its own so it
+	@# pins nothing of ours). --strict: a dependency that could not be looked up (no route to the
+	@# vulnerability service) fails the run instead of passing as clean.
+	test -d $(VENV)/audit || $(PYTHON) -m venv $(VENV)/audit
+	$(VENV)/audit/bin/pip install -q pip-audit
+	$(BIN)/pip freeze --exclude-editable > $(VENV)/audit/pinned.txt
+	$(VENV)/audit/bin/pip-audit --strict --no-deps --disable-pip --progress-spinner off -r $(VENV)/audit/pinned.txt
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
