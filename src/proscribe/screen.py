@@ -489,6 +489,15 @@ def list_results(out: dict[str, Any], threshold: float | None) -> dict[str, Any]
     return shown
 
 
+def _noise_undone(hit: NameHit, cfg: MatchConfig) -> list[str]:
+    """The words around a name that are never names ("PAYMENT TO ... REF 20931") and that the
+    match weighed low instead of letting them hide it: said in the explanation like any other
+    disguise undone."""
+    aligned = {query for query, *_ in hit.alignment}
+    noise = [t for t in dict.fromkeys(hit.query_form.split()) if t not in aligned and (t in cfg.noise_words or t.isdigit())]
+    return [f"noise words weighed low ({', '.join(noise)})"] if noise else []
+
+
 def _result(cand: _Candidate, record: EntityRecord, q: Query, index: CompiledIndex, cfg: MatchConfig,
             candidates: dict[int, _Candidate]) -> dict[str, Any]:
     explanation: dict[str, Any] = {"thresholds": {"review": cfg.review, "block": cfg.block}}
@@ -513,8 +522,9 @@ def _result(cand: _Candidate, record: EntityRecord, q: Query, index: CompiledInd
             explanation["name"]["query_form"] = cand.name.query_form
             explanation["name"]["query_form_derived"] = cand.name.derived
         undone = name_text.disguises(q.raw_names.get(cand.name.query_name, cand.name.query_name))
+        undone = [*undone, *_noise_undone(cand.name, cfg)]
         if undone:
-            explanation["name"]["disguises_undone"] = list(undone)
+            explanation["name"]["disguises_undone"] = undone
     adjustments = []
     score = name_score
     by_identifier = False

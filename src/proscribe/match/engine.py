@@ -30,6 +30,7 @@ from proscribe.index.compiled import KIND_LABEL, KIND_PREVIOUS, KIND_WEAK, Compi
 from proscribe.match.config import MatchConfig
 from proscribe.model import COMPATIBLE_SCHEMATA
 from proscribe.text import phonetic, scripts
+from proscribe.text.legal import ABBREVIATIONS, legal_suffix
 from proscribe.text.name_parts import is_cjk_syllable, part_factor, sector_words
 from proscribe.text.names import _PATRONYMIC_RE, CORE, LEGAL, NameForm, name_forms
 from proscribe.text.titles import has_office_title, titles_in
@@ -383,10 +384,48 @@ class Matcher:
         keys), so an ordinary unknown name ("ingeborg") is not cut into short vocabulary tokens.
         Dynamic programming over (piece start, piece end): fewest pieces first, ties to the
         split with the longest pieces (sum of squared lengths).
+
+        A name written surname first and run together ("canocorreajhoneidelber", listed as
+        "CANO CORREA, Jhon Eidelber" and indexed given names first) is split too: when the token
+        read from one cut onwards and then from its start splits as above, the cut is the
+        comma's place and is kept.
         """
         cache = self._segment_cache
         if token in cache:
             return cache[token]
+        result = self._split(token)
+        if (
+            result is None
+            and len(token) <= self.cfg.segment_max_chars
+            and token.isalpha()
+            and token not in self.index.vocab
+        ):
+            result = self._split_turned(token)
+        if len(cache) >= self._SEGMENT_CACHE_SIZE:
+            cache.clear()
+        cache[token] = result
+        return result
+
+    def _split_turned(self, token: str) -> tuple[str, ...] | None:
+        """The split of ``token`` written from a cut onwards and then from its start, in the
+        token's own order: the cut must fall between two vocabulary tokens."""
+        vocab, least = self.index.vocab, self.cfg.segment_min_piece
+        for cut in range(2 * least, len(token) - 2 * least + 1):
+            if not any(token[j:cut] in vocab for j in range(0, cut - least + 1)):
+                continue
+            if not any(token[cut:k] in vocab for k in range(cut + least, len(token) + 1)):
+                continue
+            pieces = self._split(token[cut:] + token[:cut])
+            if pieces is None:
+                continue
+            lengths = [len(piece) for piece in pieces]
+            ends = [sum(lengths[: i + 1]) for i in range(len(pieces))]
+            if len(token) - cut in ends:
+                at = ends.index(len(token) - cut) + 1
+                return pieces[at:] + pieces[:at]
+        return None
+
+    def _split(self, token: str) -> tuple[str, ...] | None:
         cfg, vocab, compounds = self.cfg, self.index.vocab, self.index.compounds
         n, least = len(token), cfg.segment_min_piece
         result = None
@@ -394,9 +433,15 @@ class Matcher:
             # best[(start, end)]: (pieces, -sum of squares) covering token[:end], last piece [start:end]
             best: dict[tuple[int, int], tuple[int, int]] = {}
             back: dict[tuple[int, int], int] = {}
+            # A piece is a vocabulary token, or an abbreviation the lists are indexed spelled
+            # out ("petrochem" -> petrochemical): compared, and returned, in that spelling.
+            def word(start: int, end: int) -> str:
+                piece = token[start:end]
+                return piece if piece in vocab else ABBREVIATIONS.get(piece, piece)
+
             for end in range(least, n + 1):
                 for start in range(0, end - least + 1):
-                    if token[start:end] not in vocab:
+                    if word(start, end) not in vocab:
                         continue
                     size = (end - start) ** 2
                     if start == 0:
@@ -405,7 +450,7 @@ class Matcher:
                         continue
                     for before in range(0, start - least + 1):
                         here = best.get((before, start))
-                        if here is None or token[before:end] not in compounds:
+                        if here is None or word(before, start) + word(start, end) not in compounds:
                             continue
                         option = (here[0] + 1, here[1] - size)
                         if (start, end) not in best or option < best[(start, end)]:
@@ -416,15 +461,29 @@ class Matcher:
                 if pieces_count <= cfg.segment_max_pieces:
                     pieces, end = [], n
                     while True:
-                        pieces.append(token[start:end])
+                        pieces.append(word(start, end))
                         if start == 0:
                             break
                         start, end = back[(start, end)], start
                     result = tuple(reversed(pieces))
-        if len(cache) >= self._SEGMENT_CACHE_SIZE:
-            cache.clear()
-        cache[token] = result
         return result
+
+    def _before_legal_form(
+        self, token: str
+    ) -> tuple[tuple[str, ...] | None, tuple[str, bool] | None]:
+        """("gomez", "marin"), ("lf_ltd", False) for "gomezmarinltda": a name run into its
+        legal form (True: the form comes first, "jscrostec").
+        A two- or three-letter form that also ends ordinary words ("co": Mexico) counts only
+        when the rest splits into two list words or more."""
+        for short in (False, True):
+            legal = legal_suffix(token, short=short)
+            if legal is None:
+                continue
+            stem, tag, first = legal
+            pieces = (stem,) if stem in self.index.vocab and not short else self.segment(stem)
+            if pieces:
+                return pieces, (tag, first)
+        return None, None
 
     def segmented(self, form: NameForm) -> NameForm | None:
         """The form with every run-together token split (None when no token splits)."""
@@ -433,9 +492,18 @@ class Matcher:
         changed = False
         for token, role in zip(form.tokens, form.roles):
             pieces = self.segment(token) if role != LEGAL else None
+            legal = None
+            if not pieces and role != LEGAL and token not in self.index.vocab:
+                pieces, legal = self._before_legal_form(token)
             if pieces:
+                if legal is not None and legal[1]:
+                    tokens.append(legal[0])
+                    roles.append(LEGAL)
                 tokens.extend(pieces)
                 roles.extend([role] * len(pieces))
+                if legal is not None and not legal[1]:
+                    tokens.append(legal[0])
+                    roles.append(LEGAL)
                 changed = True
             else:
                 tokens.append(token)

@@ -142,6 +142,49 @@ def tag_legal_forms(tokens: list[str]) -> list[str]:
     return out
 
 
+#: Legal forms a name run together may end or begin with ("gomezmarinltda", "jscrostec"),
+#: written as one word: spellings of four letters or more, and the three-letter ones that are
+#: only ever legal forms. Longest first, so "pjsc" is not read as "jsc".
+_RUN_TOGETHER_SHORT = frozenset({"ltd", "inc", "llc", "jsc", "plc", "ooo", "bhd", "wll", "fze", "llp"})
+_RUN_TOGETHER_SUFFIXES: tuple[tuple[str, str], ...] = tuple(
+    sorted(
+        {
+            ("".join(key), tag)
+            for key, tag in _LEGAL_TABLE.items()
+            if len("".join(key)) >= 4 or "".join(key) in _RUN_TOGETHER_SHORT
+        },
+        key=lambda item: (-len(item[0]), item[0]),
+    )
+)
+_SHORT_SUFFIXES: tuple[tuple[str, str], ...] = tuple(
+    sorted(
+        {("".join(key), tag) for key, tag in _LEGAL_TABLE.items() if len("".join(key)) < 4}
+        - set(_RUN_TOGETHER_SUFFIXES),
+        key=lambda item: (-len(item[0]), item[0]),
+    )
+)
+#: A name run into its legal form keeps at least this many letters of its own.
+_MIN_STEM = 4
+
+
+def legal_suffix(token: str, short: bool = False) -> tuple[str, str, bool] | None:
+    """(the name, the legal-form tag, whether the form comes first) of a token that is a name
+    run into its legal form (``gomezmarinltda`` -> ``('gomezmarin', 'lf_ltd', False)``,
+    ``jscrostec`` -> ``('rostec', 'lf_jsc', True)``), or ``None``. The matcher splits the
+    name further against its vocabulary; on its own this only says where a legal form may be.
+    ``short`` also tries the two- and three-letter spellings that begin or end ordinary words
+    too (``co``, ``sa``: Mexico, Sachs), for a caller that checks the rest splits into list words."""
+    suffixes = _RUN_TOGETHER_SUFFIXES + (_SHORT_SUFFIXES if short else ())
+    for spelling, tag in suffixes:
+        if len(token) - len(spelling) < _MIN_STEM:
+            continue
+        if token.endswith(spelling):
+            return token[: -len(spelling)], tag, False
+        if token.startswith(spelling):
+            return token[len(spelling) :], tag, True
+    return None
+
+
 def is_legal_form(token: str) -> bool:
     return token.startswith("lf_")
 

@@ -241,7 +241,12 @@ def _reading_forms(text: str, schema: str, max_tokens: int | None) -> list[NameF
         combos = [f"{prefix} {option}".strip() for prefix in combos for option in options][:6]
     forms: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
+    latin = text.isascii()
     for combo in combos:
+        if not latin and not is_person:
+            # An abbreviation written with an accent or in another script ("PÈTROCHEM") is
+            # only recognisable once romanised.
+            combo = expand_abbreviations(combo)
         tokens = combo.split()
         if not tokens:
             continue

@@ -36,7 +36,7 @@ screened as well: a word all of whose Cyrillic or Greek letters look Latin (``В
 ``JRR Tolkien``), a symbol inside a Latin word removed (``MA-HAN``, ``MAH|AN``; not the hyphen
 after an Arabic article, ``al-Qaida``), digits and signs written for letters (``M4HAN``,
 ``1NTEGR1TY``, ``M@HAN``; not a number after a name, ``WEB3``, nor a number with one letter,
-``3M``).
+``3M``, nor an identifier: see :mod:`proscribe.text.digit_letters`).
 
 Plain printable ASCII without ``& % < =`` and without spaced single letters takes a fast path
 (most list names): it is returned stripped, unchanged otherwise. :func:`render_identifier` reads
@@ -61,6 +61,7 @@ from proscribe.text.confusables import (
     TO_LATIN,
     script_of,
 )
+from proscribe.text.digit_letters import digits_as_letters
 
 __all__ = [
     "BIDI_OVERRIDE",
@@ -528,11 +529,6 @@ _PARTICLES = frozenset(
     "al el ul il ad ar as at az an ash ath adh ed es et ez abu abou abd abdul abdel bin ben ibn bint bani um umm".split()
 )
 _DIGIT_NEXT_TO_LETTER = re.compile(r"[^\W\d_][\d@$]|[\d@$][^\W\d_]")
-_ALNUM_TOKEN = re.compile(r"[\w@$]+")
-_DIGIT_LETTERS = str.maketrans(
-    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s"}
-)
-_ONE_AS_L = str.maketrans({"1": "l"})
 # Characters without which no symbol-in-word or digit reading can apply (the fast path).
 _SIGNS = frozenset("0123456789@$-_|*/\\·•~+=#^:;!")
 
@@ -575,21 +571,6 @@ def _unsplit(text: str) -> str:
     return _SYMBOL_IN_WORD.sub(join, text)
 
 
-def _digit_word(token: str, table: dict[int, str]) -> str:
-    """``M4HAN`` -> ``MaHAN``; a number with a letter (``3M``), a name with a number after it
-    (``WEB3``, ``Lab49``) or more digits than letters (``148SH``) stays as it is."""
-    letters = sum(ch.isalpha() for ch in token)
-    if letters < 2 or letters * 2 <= len(token) or token.isalpha() or token.rstrip("0123456789").isalpha():
-        return token
-    folded = token.translate(table)
-    return folded if folded.isalpha() else token
-
-
-def _digits_as_letters(text: str, one: str = "i") -> str:
-    table = _DIGIT_LETTERS if one == "i" else {**_DIGIT_LETTERS, **_ONE_AS_L}
-    return _ALNUM_TOKEN.sub(lambda m: _digit_word(m.group(), table), text)
-
-
 def _lookalike_words(text: str) -> tuple[str, tuple[str, ...], bool]:
     """Cyrillic, Greek or Armenian words whose letters all look Latin, read as Latin, when the
     name around them is Latin (``ВАНК MELLI``: that reading comes first) or when every word of
@@ -619,7 +600,7 @@ _TRANSFORMS = (
     (_GLUED_WORDS, _unglue, GLUED),
     (_SPACED_RUN, _rejoin_spaced, SPACED),
     (_SYMBOL_IN_WORD, _unsplit, SPLIT),
-    (_DIGIT_NEXT_TO_LETTER, _digits_as_letters, DIGITS),
+    (_DIGIT_NEXT_TO_LETTER, digits_as_letters, DIGITS),
 )
 
 
@@ -662,8 +643,8 @@ def readings(text: str) -> tuple[Reading, ...]:
             changed = transform(reading.text)
             if changed != reading.text:
                 found.append(Reading(changed, reading.undone + (label,)))
-            if transform is _digits_as_letters and "1" in reading.text:
-                other = _digits_as_letters(reading.text, one="l")
+            if transform is digits_as_letters and "1" in reading.text:
+                other = digits_as_letters(reading.text, one="l")
                 if other not in (changed, reading.text):
                     found.append(Reading(other, reading.undone + (label,)))
     unique: list[Reading] = []
