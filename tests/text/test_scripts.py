@@ -308,3 +308,20 @@ def test_every_bundled_un_original_script_name_gives_an_ascii_form():
 def test_forms_are_capped_and_deduplicated_for_every_script():
     for name in [ITG, "习近平", "김정은", "Сергей", "محمد", "Müller", "トヨタ自動車株式会社", "Gazprom 永信"]:
         assert_clean(latin_forms(name))
+
+
+@pytest.mark.parametrize(
+    "greek, latin",
+    [
+        ("Βλαντιμίρ Πούτιν", "vladimir putin"),
+        ("Νικολάς Μαδούρο", "nikolas maduro"),
+        ("Ρομάν Αμπράμοβιτς", "roman abramovich"),
+        ("Κιμ Γιονγκ-ουν", "kim yong un"),
+    ],
+)
+def test_greek_spelling_of_a_foreign_name_is_also_read_with_the_letters_it_stands_for(greek, latin):
+    assert latin in latin_forms(greek)
+
+
+def test_greek_names_keep_their_ordinary_transliteration_first():
+    assert latin_forms("Ευάγγελος Βενιζέλος")[0] == "evangelos venizelos"

@@ -1150,6 +1150,24 @@ _GR_VOICED = frozenset("αεηιουωβγδζλμνρ")
 _GR_INITIAL = {"μπ": ("b", "mp"), "ντ": ("d", "nt"), "γκ": ("g", "gk")}
 
 
+#: How Greek writes a foreign (Russian, Arabic, Spanish...) name: it has no letters for b, d,
+#: g, u, ch, j, so it writes them as digraphs (Βλαντιμίρ Πούτιν is Vladimir Putin, Μπασάρ is
+#: Bashar, Αμπράμοβιτς is Abramovich). Read back as those letters in any position.
+_GR_FOREIGN_PAIRS = {
+    "μπ": "b", "ντ": "d", "γκ": "g", "ου": "u", "αι": "e", "τζ": "j", "τσ": "ts", "τς": "ch",
+}  # fmt: skip
+
+
+def _greek_foreign(text: str) -> str:
+    """The reading of a Greek spelling of a foreign name (:data:`_GR_FOREIGN_PAIRS`)."""
+    lowered = unicodedata.normalize("NFD", text.lower())
+    plain = "".join(ch for ch in lowered if not unicodedata.combining(ch) or ch == "\u0308")
+    for pair, latin in _GR_FOREIGN_PAIRS.items():
+        plain = plain.replace(pair, latin)
+    plain = re.sub("γι(?=[αεοου])", "y", plain)
+    return _greek_translit(unicodedata.normalize("NFC", plain))
+
+
 def _greek_translit(text: str) -> str:
     letters: list[tuple[str, bool]] = []  # (letter, carries a diaeresis)
     for ch in unicodedata.normalize("NFD", text.lower()):
@@ -1185,7 +1203,7 @@ def _greek_translit(text: str) -> str:
 
 
 def _greek_alts(text: str) -> list[str]:
-    return [_greek_translit(text), anyascii(text)]
+    return [_greek_translit(text), anyascii(text), _greek_foreign(text)]
 
 
 # ---------------------------------------------------------------------------------------------
