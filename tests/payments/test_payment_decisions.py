@@ -150,8 +150,9 @@ def test_free_text_automaton_word_boundaries(payment_index):
     assert "integrity technology group" in found
     found = {c.text for c in freetext.candidates("integritytechnology groupware", payment_index)}
     assert "integrity technology group" not in found
-    # single common words and short names are not patterns
-    assert freetext.pattern_of(["ocean"], 0) is None and freetext.pattern_of(["ace"], 0) is None
+    # short names are not patterns; a single ordinary word is a common-word pattern
+    assert freetext.pattern_of(["ace"], 0) is None
+    assert freetext.is_common_pattern(freetext.pattern_of(["ocean"], 0) or ())
     assert freetext.pattern_of(["hezbollah"], 0) == ("hezbollah",)
     assert freetext.pattern_of(["integrity", "technology", "group", "lf_inc"], 0) == (
         "integrity",

@@ -82,6 +82,7 @@ def configuration_version() -> dict[str, str]:
         "matching.toml": _file_digest(CONFIG_PATH),
         "geography.json": _file_digest(DATA_FILE),
         "common_words.txt": _file_digest(Path(freetext.__file__).with_name("common_words.txt")),
+        "ordinary_words.txt": _file_digest(Path(freetext.__file__).with_name("ordinary_words.txt")),
         "engine": ENGINE_VERSION,
         "proscribe": __version__,
         "decision": DECISION_VERSION,
@@ -365,7 +366,7 @@ class Screener:
         read = f" ({hit.reading})" if hit.reading else ""
         detail = (
             f"names {hit.text!r}{place}{read}: {item['caption']} ({item['dataset']} {item['source_id']}, "
-            f"{programs}), score {item['score']}; a listed name in "
+            f"{programs}), score {item['score']}; rule: \"{hit.rule}\"; a listed name in "
             f"{'an address' if kind == 'address' else 'free text'}: hold"
         )
         return [Reason(kind, hit.where or field_name, text, detail, "hold", _compact(item), program=programs)]

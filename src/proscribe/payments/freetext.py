@@ -10,9 +10,13 @@ per index from ``CompiledIndex.form_tokens`` and cached.
 Legal-form tags at the start or end of a name are dropped from its pattern
 (``INTEGRITY TECHNOLOGY GROUP, INCORPORATED`` is found as ``integrity technology group``).
 Single-word names are kept only when the word is at least :data:`MIN_SINGLE_CHARS` long, not a
-common word (``common_words.txt``) and not a weak alias; multi-word names need at least
-:data:`MIN_PATTERN_CHARS` letters. A hit is only a *candidate*: :func:`scan` confirms each one
-through :func:`proscribe.screen.screen` against the entity it came from before it counts.
+generic business word and not a weak alias; multi-word names need at least
+:data:`MIN_PATTERN_CHARS` letters. A single word that is an ordinary word of some language
+(:mod:`.ordinary`: ``LLC FATTURA``, the vessel ``TULIP``) is a *common-word* pattern: its hit
+counts only with its legal form, another part of the name or corroborating context near it.
+A hit is only a *candidate*: :func:`scan` confirms each one through
+:func:`proscribe.screen.screen` against the entity it came from before it counts, and says
+which rule let it alert.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from proscribe.index.compiled import KIND_WEAK, CompiledIndex
+from proscribe.payments import ordinary
 from proscribe.payments.reading import Reading
 from proscribe.text.legal import GENERIC_WORDS, tag_legal_forms
 from proscribe.text.names import normalise_text
@@ -43,6 +48,8 @@ _WORD_RE = re.compile(r"\S+")
 
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
+    """The payment vocabulary of ``common_words.txt``: a multi-word name made of these words only
+    is not scanned for."""
     words: set[str] = set()
     for line in (Path(__file__).parent / "common_words.txt").read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):
@@ -56,6 +63,7 @@ class Candidate:
     end: int
     text: str  # the matched tokens, space-separated
     forms: tuple[int, ...]  # index form ids whose pattern this is
+    common: bool = False  # a common-word pattern: counts only when corroborated (:mod:`.ordinary`)
 
 
 class Automaton:
@@ -67,18 +75,25 @@ class Automaton:
         self.out: list[tuple[int, ...]] = [()]  # pattern ids ending here (own and via failure links)
         self.patterns: list[tuple[str, ...]] = []
         self.pattern_forms: list[list[int]] = []
+        self.common: set[int] = set()  # ids of common-word patterns
+        #: index entity -> what corroborates its common-word names (entities with one only)
+        self.contexts: dict[int, ordinary.EntityContext] = {}
         self._by_tokens: dict[tuple[str, ...], int] = {}
         self.build_seconds = 0.0
 
-    def add(self, tokens: tuple[str, ...], form: int) -> None:
+    def add(self, tokens: tuple[str, ...], form: int, common: bool = False) -> None:
         pid = self._by_tokens.get(tokens)
         if pid is not None:
             self.pattern_forms[pid].append(form)
+            if common:
+                self.common.add(pid)
             return
         pid = len(self.patterns)
         self._by_tokens[tokens] = pid
         self.patterns.append(tokens)
         self.pattern_forms.append([form])
+        if common:
+            self.common.add(pid)
         node = 0
         for token in tokens:
             nxt = self.goto[node].get(token)
@@ -117,7 +132,11 @@ class Automaton:
             for pid in out[node]:
                 pattern = self.patterns[pid]
                 start = i + 1 - len(pattern)
-                found.append(Candidate(start, i + 1, " ".join(pattern), tuple(self.pattern_forms[pid])))
+                found.append(
+                    Candidate(
+                        start, i + 1, " ".join(pattern), tuple(self.pattern_forms[pid]), pid in self.common
+                    )
+                )
         return found
 
     def __len__(self) -> int:
@@ -136,7 +155,7 @@ def pattern_of(tokens: list[str], kind: int) -> tuple[str, ...] | None:
     common = common_words()
     if len(core) == 1:
         word = core[0]
-        if kind == KIND_WEAK or len(word) < MIN_SINGLE_CHARS or word in common or word in GENERIC_WORDS:
+        if kind == KIND_WEAK or len(word) < MIN_SINGLE_CHARS or word in GENERIC_WORDS:
             return None
         if word.isdigit():
             return None
@@ -148,15 +167,26 @@ def pattern_of(tokens: list[str], kind: int) -> tuple[str, ...] | None:
     return tuple(tokens)
 
 
+def is_common_pattern(pattern: tuple[str, ...]) -> bool:
+    """A pattern whose core is one ordinary word (:mod:`.ordinary`)."""
+    core = [t for t in pattern if not t.startswith("lf_")]
+    return len(core) == 1 and ordinary.is_common_word(core[0])
+
+
 def build(index: CompiledIndex) -> Automaton:
     started = time.perf_counter()
     automaton = Automaton()
     vocab = index.tokens
     kinds = index.form_kind
+    common_entities: set[int] = set()
     for form, ids in enumerate(index.form_tokens):
         pattern = pattern_of([vocab[t] for t in ids], int(kinds[form]))
         if pattern is not None:
-            automaton.add(pattern, form)
+            common = is_common_pattern(pattern)
+            automaton.add(pattern, form, common)
+            if common:
+                common_entities.add(int(index.form_entity[form]))
+    automaton.contexts = ordinary.entity_contexts(index, common_entities)
     automaton.finish()
     automaton.build_seconds = time.perf_counter() - started
     return automaton
@@ -215,6 +245,7 @@ class FreeTextHit:
     result: dict[str, Any]  # the confirming screening result
     where: str = ""  # the field and line(s) the words came from: "70 line 2-3", "RmtInf/Ustrd[2]"
     reading: str = ""  # which reading of the field found it (see :mod:`.reading`)
+    rule: str = ordinary.LISTED_NAME  # why it alerts: a common-word name says what corroborated it
 
 
 def scan(text: str, index: CompiledIndex, screen_name) -> list[FreeTextHit]:
@@ -223,7 +254,9 @@ def scan(text: str, index: CompiledIndex, screen_name) -> list[FreeTextHit]:
     ``screen_name(name) -> screen result`` runs the one screening entry point (cached by the
     caller); a candidate counts when that result contains an entity the pattern came from.
     """
-    return _confirm(candidates(text, index), index, screen_name, lambda cand: ("", ""))
+    tokens = tokens_of(text)
+    found = automaton_for(index).find(tokens)
+    return _confirm(found, tokens, text, index, screen_name, lambda cand: ("", ""))
 
 
 def scan_reading(reading: Reading, index: CompiledIndex, screen_name) -> list[FreeTextHit]:
@@ -236,20 +269,36 @@ def scan_reading(reading: Reading, index: CompiledIndex, screen_name) -> list[Fr
         start, end = spans[cand.start][0], spans[cand.end - 1][1]
         return reading.where(start, end), reading.kind
 
-    return _confirm(found, index, screen_name, where)
+    return _confirm(found, tokens, reading.text, index, screen_name, where)
 
 
-def _confirm(found: list[Candidate], index: CompiledIndex, screen_name, where) -> list[FreeTextHit]:
+def _confirm(
+    found: list[Candidate], tokens: list[str], text: str, index: CompiledIndex, screen_name, where
+) -> list[FreeTextHit]:
     hits: list[FreeTextHit] = []
     seen: set[str] = set()
+    automaton = automaton_for(index)
+    words: list[str] | None = None
     for cand in found:
-        entity_ids = {index.entities[int(index.form_entity[f])].id for f in cand.forms}
+        rules: dict[str, str] = {}
+        for form in cand.forms:
+            entity = int(index.form_entity[form])
+            entity_id = index.entities[entity].id
+            if not cand.common:
+                rules[entity_id] = ordinary.LISTED_NAME
+            elif entity_id not in rules and entity in automaton.contexts:
+                words = words if words is not None else _WORD_RE.findall(text)
+                rule = ordinary.rule_for(tokens, cand.start, cand.end, words, automaton.contexts[entity])
+                if rule is not None:
+                    rules[entity_id] = rule
+        if not rules:
+            continue  # a common-word name with nothing near it that says the listed party is meant
         result = screen_name(cand.text)
         for item in result.get("results", []):
-            if item["id"] in entity_ids and item["id"] not in seen:
+            if item["id"] in rules and item["id"] not in seen:
                 seen.add(item["id"])
                 place, kind = where(cand)
-                hits.append(FreeTextHit(cand.text, item["id"], item, place, kind))
+                hits.append(FreeTextHit(cand.text, item["id"], item, place, kind, rules[item["id"]]))
                 break
     return hits
 
