@@ -314,7 +314,8 @@ def _run_update(home: Path, sources: dict, tmp_path: Path) -> subprocess.Complet
     sources_file = tmp_path / "sources.json"
     sources_file.write_text(json.dumps(sources), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and k != "PROSCRIBE_DATABASE_URL"}
-    env.update(PROSCRIBE_HOME=str(home), COLUMNS="200")
+    # the loopback server stands in for a publisher: a private host allowed by name
+    env.update(PROSCRIBE_HOME=str(home), COLUMNS="200", PROSCRIBE_UPDATE_PRIVATE_HOSTS="127.0.0.1")
     return subprocess.run(
         [str(BIN), "lists", "update", "--sources", str(sources_file)],
         capture_output=True,

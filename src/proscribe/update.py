@@ -24,6 +24,7 @@ from proscribe.sources import UnknownFormatError
 from proscribe.sources.base import ListFormatError
 from proscribe.store import snapshots as snapshot_store
 from proscribe.store.guards import ImportRefused, check_invocation
+from proscribe.url_guard import UnsafeURL, UrlGuard
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 #: Content types a list file may come with; HTML means an error page or a portal, never a list.
@@ -64,12 +65,14 @@ def download(
     max_bytes: int = DEFAULT_MAX_BYTES,
     retries: int = 2,
     backoff: float = 0.5,
+    guard: UrlGuard | None = None,
 ) -> str:
-    """Stream ``url`` to ``target``; returns its sha256. Retries on connection errors and 5xx."""
+    """Stream ``url`` to ``target``; returns its sha256. Retries on connection errors and 5xx.
+    With ``guard``, redirects are followed here, each hop checked before it is requested."""
     last_error: str = ""
     for attempt in range(retries + 1):
         try:
-            with client.stream("GET", url) as response:
+            with _open(client, url, guard) as response:
                 if response.status_code >= 500:
                     last_error = f"HTTP {response.status_code} from {url}"
                     raise _Retry()
@@ -114,6 +117,40 @@ class _Retry(Exception):
     pass
 
 
+MAX_REDIRECTS = 5
+
+
+def _open(client: httpx.Client, url: str, guard: UrlGuard | None):
+    """The response to GET ``url`` (a context manager), after any redirects: each hop passes
+    ``guard`` first, so a redirect to a private address or another host is never requested."""
+    if guard is None:
+        return client.stream("GET", url)
+    for hop in range(MAX_REDIRECTS + 1):
+        try:
+            guard.check(url, hop)
+        except UnsafeURL as exc:
+            raise UpdateError(str(exc)) from None
+        request = client.build_request("GET", url)
+        response = client.send(request, stream=True, follow_redirects=False)
+        if not response.is_redirect:
+            return _Streamed(response)
+        location = response.headers.get("location", "")
+        response.close()
+        url = str(request.url.join(location))
+    raise UpdateError(f"more than {MAX_REDIRECTS} redirects from {url}")
+
+
+class _Streamed:
+    def __init__(self, response: httpx.Response):
+        self.response = response
+
+    def __enter__(self) -> httpx.Response:
+        return self.response
+
+    def __exit__(self, *exc) -> None:
+        self.response.close()
+
+
 def update_dataset(
     dataset: str,
     source: dict[str, Any],
@@ -123,6 +160,7 @@ def update_dataset(
     max_bytes: int = DEFAULT_MAX_BYTES,
     allow_shrink: bool = False,
     actor: str = "system",
+    guard: UrlGuard | None = None,
 ) -> UpdateResult:
     """Fetch one dataset's files (``source``: {"format": ..., "files": {name: url}}) and store
     them as a new snapshot if they differ from every stored one.
@@ -136,7 +174,7 @@ def update_dataset(
         check_invocation(dataset, source.get("format", ""))
         files = source["files"]
         for name, url in files.items():
-            download(client, url, workdir / name, max_bytes=max_bytes)
+            download(client, url, workdir / name, max_bytes=max_bytes, guard=guard)
         path = workdir if len(files) > 1 else workdir / next(iter(files))
         label = " ".join(files.values())
         # A file that does not state its publication date (OFAC's CSV set, DFAT, SEMA) is dated the
@@ -186,14 +224,23 @@ def update_all(
     actor: str = "system",
 ) -> list[UpdateResult]:
     own_client = client is None
+    # the service's own client reaches only the configured hosts, on public addresses, hop by hop
+    # (a client passed in is the caller's: a test's loopback server, a proxy set up by hand)
+    guard = (
+        UrlGuard.for_urls(url for source in sources.values() for url in source.get("files", {}).values())
+        if own_client
+        else None
+    )
     client = client or httpx.Client(
         timeout=httpx.Timeout(30.0, connect=10.0),
-        follow_redirects=True,
+        follow_redirects=False,
         headers={"User-Agent": "proscribe list updater"},
     )
     try:
         return [
-            update_dataset(name, source, client=client, engine=engine, allow_shrink=allow_shrink, actor=actor)
+            update_dataset(
+                name, source, client=client, engine=engine, allow_shrink=allow_shrink, actor=actor, guard=guard
+            )
             for name, source in sources.items()
             if datasets is None or name in datasets
         ]
