@@ -121,3 +121,38 @@ def test_hsts_is_sent_only_when_configured():
     assert dict(security_headers(31536000))[b"strict-transport-security"] == (
         b"max-age=31536000; includeSubDomains"
     )
+
+
+#: Every parameter the API takes, each declared as naming no file: file names are the server's own
+#: (fixed names in a fresh temporary folder). A new parameter must be added here, and one that
+#: names a file needs a path check (refuse traversal and anything outside the allowed folders).
+NOT_A_FILE = {
+    "path": {"case_id", "customer_id", "dataset", "entity", "entity_id", "key_id", "name", "screening_id"},
+    "query": {
+        "algorithm", "as_of", "assignee", "changed_since", "cutoff", "datasets", "exclude_dataset",
+        "exclude_entity_ids", "exclude_schema", "force", "format", "full", "include_closed",
+        "include_dataset", "limit", "offset", "regime", "replace", "since", "state", "threshold", "topics",
+        "until",
+    },
+}
+
+
+def test_no_api_parameter_names_a_file():
+    spec = create_app(ServiceSettings()).openapi()
+    found = {
+        (param["in"], param["name"])
+        for operations in spec["paths"].values()
+        for operation in operations.values()
+        for param in operation.get("parameters", [])
+    }
+    undeclared = sorted(f"{where} {name}" for where, name in found if name not in NOT_A_FILE.get(where, set()))
+    assert not undeclared, f"parameters not declared in NOT_A_FILE: {undeclared}"
+    formats = {
+        p["name"]: p["schema"]
+        for ops in spec["paths"].values()
+        for op in ops.values()
+        for p in op.get("parameters", [])
+        if p["name"] == "format"
+    }
+    # the one parameter that picks a file's extension is a closed list
+    assert all("enum" in schema or "const" in schema for schema in formats.values()), formats
