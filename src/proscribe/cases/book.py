@@ -150,16 +150,18 @@ def read_records(path: Path, fmt: str | None = None) -> Iterator[tuple[int, Any]
         reader = csv.reader(io.StringIO(text, newline=""))
         try:
             header = [h.strip() for h in next(reader)]
+            for row in reader:
+                number = reader.line_num
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(row) != len(header):
+                    yield number, f"line {number}: expected {len(header)} columns, found {len(row)}"
+                    continue
+                yield number, _flat_record(dict(zip(header, row, strict=True)))
         except StopIteration:
             return
-        for row in reader:
-            number = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                yield number, f"line {number}: expected {len(header)} columns, found {len(row)}"
-                continue
-            yield number, _flat_record(dict(zip(header, row, strict=True)))
+        except csv.Error as exc:  # a field past the CSV size limit, say: named, never skipped
+            raise BookFormatError(path, [f"line {reader.line_num}: malformed CSV: {exc}"]) from exc
     elif fmt == "parquet":
         import pyarrow.parquet as pq
 
@@ -168,10 +170,14 @@ def read_records(path: Path, fmt: str | None = None) -> Iterator[tuple[int, Any]
         except Exception as exc:  # pyarrow raises several types for a damaged file
             raise BookFormatError(path, [f"not a readable Parquet file: {exc}"]) from exc
         number = 0
-        for batch in table.iter_batches(batch_size=50000):
-            for row in batch.to_pylist():
-                number += 1
-                yield number, _flat_record(row)
+        try:
+            for batch in table.iter_batches(batch_size=50000):
+                rows = batch.to_pylist()
+                for row in rows:
+                    number += 1
+                    yield number, _flat_record(row)
+        except Exception as exc:  # a damaged page or column (bad compression, bad UTF-8) shows only when read
+            raise BookFormatError(path, [f"row {number + 1}: not a readable Parquet file: {exc}"]) from exc
     else:
         raise BookFormatError(path, [f"unknown format {fmt!r}; use jsonl, csv or parquet"])
 

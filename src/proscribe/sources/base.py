@@ -13,6 +13,8 @@ element, so the importer can refuse the whole snapshot (fail closed, nothing hal
 from __future__ import annotations
 
 import re
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -37,6 +39,20 @@ class IncompleteListError(ListFormatError):
     """A file that parses but lacks a completeness marker its publisher always writes (OFAC's
     end-of-file byte, a declared record count, a workbook's declared extent): a cut-short copy,
     refused as truncated."""
+
+
+#: What reading a damaged zip (an XLSX workbook, a zipped list) raises besides ``BadZipFile``: a
+#: bad deflate stream, a cut member, an offset before the file's start (``OSError``), an unknown
+#: compression method, a header field out of range, an encrypted member (``RuntimeError``).
+ZIP_FAULTS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    ValueError,
+    RuntimeError,
+)
 
 
 @dataclass

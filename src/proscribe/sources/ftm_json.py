@@ -146,9 +146,10 @@ def _validate(path: Path, lineno: int, raw: bytes) -> _Record:
             raise ListFormatError(
                 path, where, f"entity {entity_id}: property {prop!r} is not a list of strings"
             )
-    referents = data.get("referents", [])
-    if not isinstance(referents, list):
-        raise ListFormatError(path, where, f"entity {entity_id}: 'referents' is not a list")
+    for key in ("referents", "datasets"):
+        values = data.get(key, [])
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise ListFormatError(path, where, f"entity {entity_id}: {key!r} is not a list of strings")
     return _Record(lineno, data)
 
 

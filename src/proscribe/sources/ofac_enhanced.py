@@ -33,13 +33,13 @@ from __future__ import annotations
 
 import io
 import zipfile
-import zlib
 from pathlib import Path
 
 from lxml import etree
 
 from proscribe.model import Entity, Link, Sanction, make_id
 from proscribe.sources.base import (
+    ZIP_FAULTS,
     ListFormatError,
     ParsedList,
     child_text,
@@ -142,7 +142,7 @@ def _read_document(path: Path) -> tuple[bytes, str]:
                     path, member_name, f"member inflates to {member.file_size} bytes, refused"
                 )
             data = archive.read(member)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+    except ZIP_FAULTS as exc:
         raise ListFormatError(path, member_name, f"corrupt or truncated zip: {exc}") from exc
     return data, f"{path}!{member_name}"
 

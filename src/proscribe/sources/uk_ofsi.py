@@ -38,6 +38,7 @@ from typing import Any
 
 from proscribe.model import Address, Entity, Identifier, Link, Sanction, make_id
 from proscribe.sources.base import (
+    ZIP_FAULTS,
     ListFormatError,
     ParsedList,
     check_xlsx_complete,
@@ -67,7 +68,7 @@ def iter_sheet_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int,
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             inflated = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
+    except ZIP_FAULTS as exc:
         raise ListFormatError(
             path, "zip container", f"not a readable XLSX workbook (truncated?): {exc}"
         ) from exc
@@ -83,8 +84,10 @@ def iter_sheet_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int,
             worksheet = workbook[sheet]
         elif sheet is not None:
             raise ListFormatError(path, f"sheet {sheet!r}", f"sheet missing; sheets: {workbook.sheetnames}")
-        else:
+        elif workbook.worksheets:
             worksheet = workbook.worksheets[0]
+        else:
+            raise ListFormatError(path, "workbook", "the workbook has no worksheet")
         try:
             for row_no, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
                 yield row_no, values
