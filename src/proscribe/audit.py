@@ -561,8 +561,11 @@ def append_many(
 # -- hooks for other modules --------------------------------------------------------------------
 
 
-def list_import_hook(result, *, actor: str = "system", engine: Engine | None = None) -> int:
-    """Record a list import (a :class:`proscribe.store.snapshots.ImportResult`)."""
+def list_import_hook(
+    result, *, actor: str = "system", engine: Engine | None = None, conn: Connection | None = None
+) -> int:
+    """Record a list import (a :class:`proscribe.store.snapshots.ImportResult`); in ``conn``'s
+    transaction when given (the snapshot's own)."""
     snap = result.snapshot
     return append(
         "list.import",
@@ -579,6 +582,7 @@ def list_import_hook(result, *, actor: str = "system", engine: Engine | None = N
             "created": result.created,
             "parser_version": snap.parser_version,
         },
+        conn=conn,
         engine=engine,
     )
 

@@ -86,6 +86,7 @@ def lists_import(
     the configured share (exit 1; ``--allow-shrink`` overrides the last, audited)."""
     from proscribe.sources import UnknownFormatError
     from proscribe.store.guards import ImportRefused, check_invocation
+    from proscribe.store.unwritable import StoreUnwritable
     jobs: list[tuple[str, str, Path, dict]] = []
     if all_bundled or bundled_key:
         items = bundled.bundled_lists()
@@ -121,7 +122,7 @@ def lists_import(
             except ImportRefused as exc:
                 progress.stop()
                 fail(f"{exc}\nnothing was imported for {ds}; the store is unchanged", exc.exit_code)
-            except (ListFormatError, ValueError) as exc:
+            except (ListFormatError, ValueError, StoreUnwritable) as exc:
                 progress.stop()
                 fail(f"{exc}\nnothing was imported for {ds}; the store is unchanged")
             snap = result.snapshot

@@ -20,6 +20,7 @@ from proscribe.sources import PARSER_VERSION, parser
 from proscribe.sources.base import ListFormatError, ParsedList
 from proscribe.store import guards
 from proscribe.store.db import connect, entities, snapshots
+from proscribe.store.unwritable import writing
 
 
 @dataclass
@@ -123,23 +124,21 @@ def import_list(
             raise guards.refuse_shrink(shrink, label)
     else:
         shrink = None
-    snapshot = store_parsed(
-        parsed,
-        format_name=format_name,
-        digest=digest,
-        source_label=label,
-        published=published,
-        reconstructed=reconstructed,
-        note=note,
-        shrink_allowed=shrink,
-        actor=actor,
-        engine=engine,
-    )
-    result = ImportResult(snapshot, created=True, warnings=parsed.warnings, shrink=shrink)
-    from proscribe import audit
-
-    audit.list_import_hook(result, actor=actor, engine=engine)
-    return result
+    with writing(f"importing {dataset} from {label}", engine.url.render_as_string(hide_password=True)):
+        snapshot = store_parsed(
+            parsed,
+            format_name=format_name,
+            digest=digest,
+            source_label=label,
+            published=published,
+            reconstructed=reconstructed,
+            note=note,
+            shrink_allowed=shrink,
+            record_import=True,
+            actor=actor,
+            engine=engine,
+        )
+    return ImportResult(snapshot, created=True, warnings=parsed.warnings, shrink=shrink)
 
 
 def store_parsed(
@@ -152,12 +151,16 @@ def store_parsed(
     reconstructed: bool = False,
     note: str | None = None,
     shrink_allowed: guards.ShrinkReport | None = None,
+    record_import: bool = False,
     actor: str = "system",
     engine: Engine | None = None,
 ) -> Snapshot:
     """Write a parsed list as one snapshot in one transaction (no import guards: callers that
     read a file go through :func:`import_list`). ``shrink_allowed`` writes its audit record in
-    the same transaction, so an allowed shrink is never stored unrecorded."""
+    the same transaction, so an allowed shrink is never stored unrecorded; so does
+    ``record_import`` for the ``list.import`` record, so a crash right after the commit never
+    leaves a current snapshot that the trail does not know (a re-import is a no-op and would
+    not record it)."""
     engine = engine or connect()
     seen: set[str] = set()
     for entity in parsed.entities:
@@ -208,6 +211,12 @@ def store_parsed(
 
             payload = {**shrink_allowed.to_audit(), "snapshot": snapshot_id, "source": source_label}
             audit.append("list.import.shrink_allowed", actor, payload, conn=conn)
+        if record_import:
+            from proscribe import audit
+
+            row = conn.execute(select(snapshots).where(snapshots.c.id == snapshot_id)).one()
+            stored = ImportResult(_row_to_snapshot(row), created=True, warnings=parsed.warnings)
+            audit.list_import_hook(stored, actor=actor, conn=conn)
     return get_snapshot(snapshot_id, engine=engine)
 
 
