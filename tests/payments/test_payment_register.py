@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from proscribe.payments import message_files, parse_bytes, parse_file
-from proscribe.payments.register import process, recorded
+from proscribe.payments.register import process, recorded, replay_key
 from proscribe.payments.store import blocked_property, payment_decisions, rejected_transactions
 
 BLOCKED_ON = date(2026, 9, 3)
@@ -53,7 +53,37 @@ def test_same_id_different_content_is_held_and_first_record_stands(screener, fix
     (changed,) = parse_bytes(data.replace(b"12780.45", b"99780.45"), "b.xml")
     line = process(changed, screener, engine=engine)
     assert line["decision"] == "hold" and line["reasons"][0]["field"] == "message_id"
-    assert recorded(payment.message_id, engine)["decision"] == "pass"
+    assert "already used by a different message" in line["reasons"][0]["detail"]
+    with engine.connect() as conn:
+        rows = (
+            conn.execute(
+                select(payment_decisions.c.decision)
+                .where(payment_decisions.c.message_id == payment.message_id)
+                .order_by(payment_decisions.c.id)
+            )
+            .scalars()
+            .all()
+        )
+    assert rows == ["pass", "hold"]  # the first record stands; the reused id is recorded as held
+    assert process(changed, screener, engine=engine) == line  # and replayed as such
+
+
+def test_reused_id_with_a_listed_party_is_held_naming_the_party(screener, fixture_path, engine):
+    """A second message under a known id is screened too: the hold cites the listed party in
+    the new content, rather than replaying the earlier clean decision."""
+    (clean,) = parse_file(fixture_path("pacs008_v12_clean.xml"))
+    assert process(clean, screener, engine=engine)["decision"] == "pass"
+    listed = fixture_path("pacs008_v08_itg.xml").read_bytes()
+    (original,) = parse_bytes(listed, "itg.xml")
+    data = listed.replace(original.message_id.encode(), clean.message_id.encode())
+    (reused,) = parse_bytes(data, "reused.xml")
+    assert reused.message_id == clean.message_id
+    line = process(reused, screener, engine=engine)
+    assert line["decision"] == "hold"
+    assert any(r["field"] == "message_id" and r["action"] == "hold" for r in line["reasons"])
+    cited = [r["result"]["caption"] for r in line["reasons"] if r.get("result")]
+    assert any("INTEGRITY TECHNOLOGY" in caption.upper() for caption in cited)
+    assert recorded(replay_key(reused, screener), engine)["decision"] == "hold"
 
 
 def test_resume_after_a_crash_mid_batch(screener, fixture_path, engine, monkeypatch):

@@ -34,7 +34,7 @@ from sqlalchemy import Engine, Index, select
 from sqlalchemy.exc import IntegrityError
 
 from proscribe.payments.decide import Outcome, Screener
-from proscribe.payments.messages import Payment
+from proscribe.payments.messages import ParseIssue, Payment
 from proscribe.payments.store import blocked_property, payment_decisions, rejected_transactions
 from proscribe.store.db import connect
 
@@ -213,8 +213,10 @@ def process_many(
             item.digest,
             legacy_content_hash(item.payment),
         ):
-            item.line = _replay(first, item.digest, item.payment)
-        elif item.key in fresh:
+            # A possible duplicate or tampering: held, and still screened and recorded, so the
+            # hold names any listed party the new content holds (the first record stands).
+            item.payment.errors.insert(0, ParseIssue("message_id", _reused_id_detail(first)))
+        if item.key in fresh:
             duplicates.append(item)
         else:
             try:
@@ -380,14 +382,19 @@ def _replay(existing: dict[str, Any], digest: str, payment: Payment) -> dict[str
                     "kind": "parse_error",
                     "field": "message_id",
                     "value": payment.message_id,
-                    "detail": f"message id already used by a different message (screened "
-                    f"{existing['screened_at']}, decision {existing['decision']}); held as a possible "
-                    "duplicate or tampering",
+                    "detail": _reused_id_detail(existing),
                     "action": "hold",
                     "result": None,
                 }
             ],
         }
+    )
+
+
+def _reused_id_detail(first: dict[str, Any]) -> str:
+    return (
+        f"message id already used by a different message (screened {first['screened_at']}, decision "
+        f"{first['decision']}); held as a possible duplicate or tampering"
     )
 
 
