@@ -287,6 +287,7 @@ class Matcher:
         self.common_df = max(50, int(index.n_forms * COMMON_SHARE))
         self._neighbour_cache: dict[str, dict[int, tuple[float, str]]] = {}
         self._segment_cache: dict[str, tuple[str, ...] | None] = {}
+        self._legal_cache: dict[str, tuple[tuple[str, ...] | None, tuple[str, bool] | None]] = {}
         self._wanted_cache: dict[tuple[str, str], np.ndarray] = {}
 
     def cached_neighbours(self, token: str) -> dict[int, tuple[float, str]]:
@@ -475,6 +476,14 @@ class Matcher:
         legal form (True: the form comes first, "jscrostec").
         A two- or three-letter form that also ends ordinary words ("co": Mexico) counts only
         when the rest splits into two list words or more."""
+        cache = self._legal_cache
+        if token not in cache:
+            if len(cache) >= self._SEGMENT_CACHE_SIZE:
+                cache.clear()
+            cache[token] = self._find_legal_form(token)
+        return cache[token]
+
+    def _find_legal_form(self, token: str) -> tuple[tuple[str, ...] | None, tuple[str, bool] | None]:
         for short in (False, True):
             legal = legal_suffix(token, short=short)
             if legal is None:
