@@ -1,6 +1,7 @@
-"""Every route of the app, from its own route table, against no key and every role: the expected
-status comes from the table declared here, so a route added without an entry fails, and so does
-a route whose gate role drifts from it. Every answer carries the security headers."""
+"""Every route of the app, from its own route table, against no key, an unknown key and every
+role: the expected status comes from the table declared here, so a route added without an entry
+fails, and so does a route whose gate role drifts from it. Every answer carries the security
+headers, and none echoes a presented key."""
 
 from __future__ import annotations
 
@@ -100,10 +101,15 @@ def test_route_answers_no_key_and_each_role_as_its_table_says(small_service, rou
     least = EXPECTED[route]
     response = _call(small_service, method, path, {})
     _assert_security_headers(response, (route, "no key"))
+    secret = "s3cretNeverEchoed" + "x" * 26
+    guessed = _call(small_service, method, path, {"X-API-Key": f"psk_0123456789ab_{secret}"})
+    _assert_security_headers(guessed, (route, "unknown key"))
+    assert secret not in guessed.text and "0123456789ab" not in guessed.text, (route, guessed.text)
     if least == PUBLIC:
         assert response.status_code < 400, (route, response.text)
         return
     assert response.status_code == 401, (route, response.text)
+    assert guessed.status_code == 401, (route, guessed.text)
     for role in auth.ROLES:
         response = _call(small_service, method, path, small_service.headers(role))
         _assert_security_headers(response, (route, role))
