@@ -462,13 +462,20 @@ def mutate_parquet(data: bytes, rng: random.Random) -> bytes | None:
     return out.getvalue()
 
 
+def _mutate_parquet_or_none(data: bytes, rng: random.Random) -> bytes | None:
+    try:
+        return mutate_parquet(data, rng)
+    except Exception:  # noqa: BLE001 - a damaged seed (undecodable column names, say) takes byte edits only
+        return None
+
+
 STRUCTURED: dict[str, Callable[[bytes, random.Random], bytes | None]] = {
     "xml": mutate_xml,
     "csv": mutate_csv,
     "json": mutate_json,
     "mt": mutate_mt,
     "zip": mutate_zip,
-    "parquet": mutate_parquet,
+    "parquet": _mutate_parquet_or_none,
 }
 
 

@@ -255,8 +255,6 @@ def check_xlsx_complete(path: Path) -> None:
     """
     import io
     import re
-    import zipfile
-    import zlib
 
     data = read_bytes(path)
     try:
@@ -280,7 +278,7 @@ def check_xlsx_complete(path: Path) -> None:
                         f"the sheet declares {int(declared.group(1))} rows but its last row is {last} "
                         "(truncated workbook)",
                     )
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+    except ZIP_FAULTS as exc:
         raise ListFormatError(
             path, "zip container", f"not a readable XLSX workbook (truncated?): {exc}"
         ) from exc
