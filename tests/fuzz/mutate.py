@@ -228,7 +228,8 @@ def mutate_csv(data: bytes, rng: random.Random) -> bytes | None:
             row.append(hostile_text(rng))
         elif row:
             c = rng.randrange(len(row))
-            row[c] = rows[rng.randrange(len(rows))][0] if rows[0] else row[c]
+            donor = rows[rng.randrange(len(rows))]
+            row[c] = donor[0] if donor else row[c]
     out = io.StringIO()
     csv.writer(out, lineterminator=rng.choice(("\n", "\r\n"))).writerows(rows)
     return out.getvalue().encode("utf-8")
