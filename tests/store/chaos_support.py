@@ -108,28 +108,38 @@ def startup_seconds(home: Path) -> float:
 
 
 def kill_sweep(
-    base: Path, tmp_path: Path, name: str, args: list[str], seed: int, kills: int
+    base: Path, tmp_path: Path, name: str, args: list[str], seed: int, kills: int, same: str
 ) -> tuple[Path, Path, list[tuple[float, bool]]]:
-    """The reference run on one copy, then on another copy the kills at seeded points spread
-    over the reference's duration (after the CLI's start), a verify after each, and a final run
-    to the end."""
+    """The reference run on one copy of ``base``; then the kills at seeded points spread over the
+    reference's duration (after the CLI's start), one attempt after another on another copy, as
+    an operator restarts a crashed command, with a verify after each. An attempt that ended by
+    itself finished the operation: that copy must hold what the reference holds (the rows of the
+    ``same`` query), and the next point starts on a fresh copy, so every point cuts a real run.
+    The last copy is run to its end and compared too."""
     reference = copy_home(base, tmp_path / f"{name}-reference")
     whole = chaos.run_whole([PROSCRIBE, *args], env=chaos_env(reference))
     assert whole.returncode == 0, whole.stderr
     verify_store(reference, f"{name}: the reference run")
-    home = copy_home(base, tmp_path / f"{name}-killed")
+    expected = rows(reference, same)
+    copies = 0
+    home = copy_home(base, tmp_path / f"{name}-killed-{copies}")
     outcomes = []
     start = min(startup_seconds(home), whole.elapsed / 2)
     for point in chaos.kill_points(whole.elapsed, kills, seed, start=start):
         result = chaos.run_killed([PROSCRIBE, *args], point, env=chaos_env(home))
         outcomes.append((point, result.killed))
         verify_store(home, f"{name}: after SIGKILL at {point}s")
+        if not result.killed:
+            assert result.returncode == 0, result.stderr
+            assert rows(home, same) == expected, f"{name}: the run after kills differs from the reference"
+            copies += 1
+            home = copy_home(base, tmp_path / f"{name}-killed-{copies}")
     final = chaos.run_whole([PROSCRIBE, *args], env=chaos_env(home))
     assert final.returncode == 0, final.stderr
     verify_store(home, f"{name}: after the run that followed the kills", cli=True)
+    assert rows(home, same) == expected, f"{name}: the run after kills differs from the reference"
     assert any(killed for _, killed in outcomes), f"{name}: no kill landed while the command ran: {outcomes}"
     return reference, home, outcomes
-
 
 
 def make_base(home: Path, *, listed_customers: int = 100, plain_customers: int = 100) -> Path:

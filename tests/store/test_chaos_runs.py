@@ -22,11 +22,10 @@ def test_payment_batch_killed_at_any_point_gives_each_message_exactly_one_decisi
     folder = tmp_path / "payments"
     payment_files(folder, listed, MESSAGES)
     args = ["payments", "screen", str(folder), "-o", os.devnull]
-    reference, home, _ = kill_sweep(chaos_base, tmp_path, "payments", args, SEED, KILLS)
     query = "SELECT message_id, decision FROM payment_decisions ORDER BY message_id"
+    reference, home, _ = kill_sweep(chaos_base, tmp_path, "payments", args, SEED, KILLS, query)
     decided = rows(home, query)
     assert len(decided) == MESSAGES and len({m for m, _ in decided}) == MESSAGES
-    assert decided == rows(reference, query)
     audited = rows(home, "SELECT count(*) FROM audit_log WHERE event_type = 'payment.decision'")
     assert audited == [(MESSAGES,)]
     subjects = "SELECT subject_kind, subject_id FROM alerts ORDER BY subject_kind, subject_id"
@@ -35,9 +34,8 @@ def test_payment_batch_killed_at_any_point_gives_each_message_exactly_one_decisi
 
 def test_monitoring_run_killed_at_any_point_raises_each_alert_once(chaos_base, tmp_path):
     args = ["monitor", "run", "--full", "--workers", "1"]
-    reference, home, _ = kill_sweep(chaos_base, tmp_path, "monitor", args, SEED + 1, KILLS)
     query = "SELECT alert_key FROM alerts ORDER BY alert_key"
-    raised = rows(home, query)
-    assert raised and raised == rows(reference, query)
+    reference, home, _ = kill_sweep(chaos_base, tmp_path, "monitor", args, SEED + 1, KILLS, query)
+    assert rows(home, query), "the monitoring run raised no alert to check"
     states = dict(rows(home, "SELECT status, count(*) FROM monitor_runs GROUP BY status"))
     assert states.get("completed", 0) >= 1 and "running" not in states, states
