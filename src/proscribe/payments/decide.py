@@ -198,6 +198,11 @@ class Screener:
     def screen_name(self, name: str) -> dict[str, Any]:
         return self.screen_query("LegalEntity", {"name": [name]})
 
+    def _citation_rank(self, item: dict[str, Any]) -> tuple[int, float]:
+        """Which of several listed entries of one name a free-text hit cites: the one whose list
+        rule is most severe under the regime (the SDN entry before another country's), then score."""
+        return (SEVERITY[self._list_action(item)], item["score"])
+
     def _list_action(self, item: dict[str, Any]) -> str:
         if not item.get("match"):
             return "hold"
@@ -375,7 +380,7 @@ class Screener:
         """One reading of a free-text field: listed names (cited by field and line), embargoed
         places, listed BICs and embargoed IBANs."""
         reasons: list[Reason] = []
-        for hit in freetext.scan_reading(reading, self.index, self.screen_name):
+        for hit in freetext.scan_reading(reading, self.index, self.screen_name, self._citation_rank):
             reasons += self._free_text_reason("free_text", reading.field, reading.text, hit)
         where = reading.where()
         reasons += [self._geo_reason(hit) for hit in self.geo.free_text(reading.text, where)]

@@ -76,12 +76,16 @@ class Automaton:
         self.patterns: list[tuple[str, ...]] = []
         self.pattern_forms: list[list[int]] = []
         self.common: set[int] = set()  # ids of common-word patterns
+        #: forms whose pattern needs corroboration (another entity's form of the same pattern may not)
+        self.common_forms: set[int] = set()
         #: index entity -> what corroborates its common-word names (entities with one only)
         self.contexts: dict[int, ordinary.EntityContext] = {}
         self._by_tokens: dict[tuple[str, ...], int] = {}
         self.build_seconds = 0.0
 
     def add(self, tokens: tuple[str, ...], form: int, common: bool = False) -> None:
+        if common:
+            self.common_forms.add(form)
         pid = self._by_tokens.get(tokens)
         if pid is not None:
             self.pattern_forms[pid].append(form)
@@ -152,7 +156,6 @@ def pattern_of(tokens: list[str], kind: int) -> tuple[str, ...] | None:
     if not tokens:
         return None
     core = [t for t in tokens if not t.startswith("lf_")]
-    common = common_words()
     if len(core) == 1:
         word = core[0]
         if kind == KIND_WEAK or len(word) < MIN_SINGLE_CHARS or word in GENERIC_WORDS:
@@ -162,15 +165,29 @@ def pattern_of(tokens: list[str], kind: int) -> tuple[str, ...] | None:
     else:
         if sum(len(t) for t in core) < MIN_PATTERN_CHARS:
             return None
-        if all(t in common or t in GENERIC_WORDS or len(t) <= 2 for t in core):
+        if all(t in GENERIC_WORDS or len(t) <= 2 for t in core):
             return None
     return tuple(tokens)
 
 
+#: A name of this many ordinary (non-generic) words, in its order, is specific enough on its own.
+MIN_PHRASE_WORDS = 3
+
+
 def is_common_pattern(pattern: tuple[str, ...]) -> bool:
-    """A pattern whose core is one ordinary word (:mod:`.ordinary`)."""
+    """A pattern whose core is ordinary words only (:mod:`.ordinary`): one ordinary word
+    (``LLC FATTURA``), or several words of the payment vocabulary (``common_words.txt``) or
+    generic words (``FIRST EAST EXPORT BANK, P.L.C.``). It counts in free text only when its legal
+    form or other context corroborates it; a name of :data:`MIN_PHRASE_WORDS` or more such words
+    in its order (``first east export bank``) is specific enough to alert alone."""
     core = [t for t in pattern if not t.startswith("lf_")]
-    return len(core) == 1 and ordinary.is_common_word(core[0])
+    if len(core) == 1:
+        return ordinary.is_common_word(core[0])
+    common = common_words()
+    distinct = [t for t in core if t not in GENERIC_WORDS and len(t) > 2]
+    if len(distinct) >= MIN_PHRASE_WORDS:
+        return False  # three ordinary words in the list's order are a name, not a sentence
+    return all(t in common or t in GENERIC_WORDS or len(t) <= 2 for t in core)
 
 
 def build(index: CompiledIndex) -> Automaton:
@@ -179,10 +196,21 @@ def build(index: CompiledIndex) -> Automaton:
     vocab = index.tokens
     kinds = index.form_kind
     common_entities: set[int] = set()
+    # Whose ordinary-word name is a common-word name: a company known by a legal form (LLC
+    # FATTURA, OOO MONITORING) or a vessel (TULIP). An organisation whose name is an ordinary word
+    # of some language (TALIBAN is a Dutch word) is meant whenever it is written: it alerts as usual.
+    with_legal_form = {
+        int(index.form_entity[form])
+        for form, ids in enumerate(index.form_tokens)
+        if any(vocab[t].startswith("lf_") for t in ids)
+    }
     for form, ids in enumerate(index.form_tokens):
         pattern = pattern_of([vocab[t] for t in ids], int(kinds[form]))
         if pattern is not None:
-            common = is_common_pattern(pattern)
+            entity = int(index.form_entity[form])
+            common = is_common_pattern(pattern) and (
+                entity in with_legal_form or index.entities[entity].schema == "Vessel"
+            )
             automaton.add(pattern, form, common)
             if common:
                 common_entities.add(int(index.form_entity[form]))
@@ -248,18 +276,20 @@ class FreeTextHit:
     rule: str = ordinary.LISTED_NAME  # why it alerts: a common-word name says what corroborated it
 
 
-def scan(text: str, index: CompiledIndex, screen_name) -> list[FreeTextHit]:
+def scan(text: str, index: CompiledIndex, screen_name, rank=None) -> list[FreeTextHit]:
     """Listed names found in ``text`` and confirmed by screening.
 
     ``screen_name(name) -> screen result`` runs the one screening entry point (cached by the
     caller); a candidate counts when that result contains an entity the pattern came from.
+    ``rank(result) -> sortable``: which of several such entities to cite (the caller's regime
+    prefers its own lists' entry); by default the first, the best scored.
     """
     tokens = tokens_of(text)
     found = automaton_for(index).find(tokens)
-    return _confirm(found, tokens, text, index, screen_name, lambda cand: ("", ""))
+    return _confirm(found, tokens, text, index, screen_name, lambda cand: ("", ""), rank)
 
 
-def scan_reading(reading: Reading, index: CompiledIndex, screen_name) -> list[FreeTextHit]:
+def scan_reading(reading: Reading, index: CompiledIndex, screen_name, rank=None) -> list[FreeTextHit]:
     """Listed names in one reading of a free-text field (:func:`proscribe.payments.reading.readings`),
     confirmed by screening, each cited by the field and line(s) its words came from."""
     tokens, spans = reading_tokens(reading.text)
@@ -269,11 +299,17 @@ def scan_reading(reading: Reading, index: CompiledIndex, screen_name) -> list[Fr
         start, end = spans[cand.start][0], spans[cand.end - 1][1]
         return reading.where(start, end), reading.kind
 
-    return _confirm(found, tokens, reading.text, index, screen_name, where)
+    return _confirm(found, tokens, reading.text, index, screen_name, where, rank)
 
 
 def _confirm(
-    found: list[Candidate], tokens: list[str], text: str, index: CompiledIndex, screen_name, where
+    found: list[Candidate],
+    tokens: list[str],
+    text: str,
+    index: CompiledIndex,
+    screen_name,
+    where,
+    rank=None,
 ) -> list[FreeTextHit]:
     hits: list[FreeTextHit] = []
     seen: set[str] = set()
@@ -284,7 +320,7 @@ def _confirm(
         for form in cand.forms:
             entity = int(index.form_entity[form])
             entity_id = index.entities[entity].id
-            if not cand.common:
+            if not cand.common or form not in automaton.common_forms:
                 rules[entity_id] = ordinary.LISTED_NAME
             elif entity_id not in rules and entity in automaton.contexts:
                 words = words if words is not None else _WORD_RE.findall(text)
@@ -294,12 +330,14 @@ def _confirm(
         if not rules:
             continue  # a common-word name with nothing near it that says the listed party is meant
         result = screen_name(cand.text)
-        for item in result.get("results", []):
-            if item["id"] in rules and item["id"] not in seen:
-                seen.add(item["id"])
-                place, kind = where(cand)
-                hits.append(FreeTextHit(cand.text, item["id"], item, place, kind, rules[item["id"]]))
-                break
+        confirmed = [
+            item for item in result.get("results", []) if item["id"] in rules and item["id"] not in seen
+        ]
+        if confirmed:
+            item = max(confirmed, key=rank) if rank else confirmed[0]
+            seen.add(item["id"])
+            place, kind = where(cand)
+            hits.append(FreeTextHit(cand.text, item["id"], item, place, kind, rules[item["id"]]))
     return hits
 
 
