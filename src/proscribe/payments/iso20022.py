@@ -28,7 +28,7 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
-from proscribe.payments import iso_map, iso_structure
+from proscribe.payments import iso_map, iso_schemas, iso_structure
 from proscribe.payments.iso_structure import has_elements
 from proscribe.payments.messages import Address, Agent, FreeText, ParseIssue, Party, Payment
 from proscribe.sources.base import ListFormatError, local_name, parse_xml
@@ -657,6 +657,10 @@ def _document(document, file: str, raw: str, data: bytes, seen: set, owners: dic
         owners[document] = broken
         return broken
     payments = _transactions(reader, vm, body, file, raw, owners)
+    invalid = iso_schemas.problem(document, ns)
+    if invalid:
+        for payment in payments:
+            payment.error("Document", invalid)
     owners[document] = payments
     return payments
 
