@@ -33,6 +33,7 @@ from proscribe.payments.iso_structure import has_elements
 from proscribe.payments.messages import Address, Agent, FreeText, ParseIssue, Party, Payment
 from proscribe.sources.base import ListFormatError, local_name, parse_xml
 from proscribe.text.identifiers import validate_bic
+from proscribe.text.names import name_forms
 
 NS_PREFIX = "urn:iso:std:iso:20022:tech:xsd:"
 
@@ -241,8 +242,9 @@ class _Reader:
     def continued(self, el, name: str | None) -> list[str]:
         """A name cut where a 35- or 70-character field ends goes on in the first address line
         (a message converted from MT, a system with short name fields): the name and that line
-        joined, with and without a space, are screened with the name."""
-        if not name:
+        joined, with and without a space, are screened with the name. A name that ends with
+        its legal form (``... GmbH``, ``...有限公司``) is complete: its address is not more of it."""
+        if not name or _ends_with_legal_form(name):
             return []
         first = self.find(el, "PstlAdr/AdrLine")
         line = (first.text or "").strip() if first is not None and len(first) == 0 else ""
@@ -327,6 +329,11 @@ class _Reader:
             self.error(at, f"amount {text!r} is not a decimal of at most 18 digits (5 after the point)")
             value = None
         return value, currency
+
+
+def _ends_with_legal_form(name: str) -> bool:
+    forms = name_forms(name, "LegalEntity")
+    return bool(forms) and forms[0].tokens[-1].startswith("lf_")
 
 
 def _join(where: str, path: str) -> str:

@@ -1,0 +1,27 @@
+"""A name cut short goes on in the first address line; a name that ends with its legal form is
+complete, and its address is never read as more of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from proscribe.payments import parse_file
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLES = REPO / "tests" / "fixtures" / "payments" / "iso"
+DEV_SET = REPO / "bench" / "data" / "payments_eval" / "messages"
+
+
+def test_a_name_ending_with_its_legal_form_is_not_joined_to_its_address(screener):
+    # 深圳市华南精密模具有限公司, address line 广东省深圳市南山区...: Nanshan is the district
+    (payment,) = parse_file(DEV_SET / "pacs008_v11_clean_chinese.xml")
+    creditor = next(p for p in payment.parties if p.role == "creditor")
+    assert creditor.name.endswith("有限公司") and creditor.alternatives == []
+    assert screener.decide(payment).decision == "pass"
+
+
+def test_a_name_cut_inside_a_word_is_still_joined_to_its_first_address_line(screener):
+    (payment,) = parse_file(SAMPLES / "pacs.008.001.10_listed_name_continued_in_address_line.xml")
+    creditor = next(p for p in payment.parties if p.role == "creditor")
+    assert creditor.alternatives
+    assert screener.decide(payment).decision != "pass"
