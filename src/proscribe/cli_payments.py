@@ -71,7 +71,7 @@ def payments_screen(
     from proscribe.payments import message_files, parse_file
     from proscribe.payments.decide import Screener
     from proscribe.payments.geography import REGIMES
-    from proscribe.payments.register import process_many
+    from proscribe.payments.register import is_unrecorded, process_many
 
     cli = _cli()
     if regime not in REGIMES:
@@ -88,12 +88,14 @@ def payments_screen(
     with cli.err.status("Loading the screening index and the name automaton"):
         screener = Screener(get_index(), regime=regime, datasets=datasets.split(",") if datasets else None)
     counts: dict[str, int] = {}
+    unrecorded = [0]  # holds the store could not record: the run fails when there are any
     out = output.open("w", encoding="utf-8") if output else sys.stdout
 
     def flush(batch: list) -> None:
         # recorded (one transaction per chunk) before a line of the chunk is written
         for line in _screen_chunk(batch, screener, process_many):
             counts[line["decision"]] = counts.get(line["decision"], 0) + 1
+            unrecorded[0] += is_unrecorded(line)
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
         out.flush()
         batch.clear()
@@ -139,6 +141,12 @@ def payments_screen(
         f"screened {sum(counts.values())} message(s) from {len(files)} file(s): {summary}"
         + (f" -> {output}" if output else "")
     )
+    if unrecorded[0]:
+        cli.err.print(
+            f"[red]{unrecorded[0]} message(s) were held but could not be recorded (see their reasons); "
+            "nothing was passed, and they must be screened again once the store accepts them[/red]"
+        )
+        raise typer.Exit(1)
 
 
 def _screen_chunk(batch: list, screener, process_many) -> list[dict]:

@@ -158,6 +158,7 @@ def test_a_read_only_store_refuses_to_write_clearly_and_is_left_unchanged(chaos_
     assert "Traceback" not in done.stderr, done.stderr
     done = proscribe(home, "payments", "screen", str(folder))
     assert "screened 3 message(s)" in done.stderr, done.stderr  # the run ends; no crash
+    assert done.returncode == 1 and "could not be recorded" in done.stderr, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
     assert len(lines) == 3, done.stdout + done.stderr
     for line in lines:  # a payment that cannot be recorded is held, saying why, never passed

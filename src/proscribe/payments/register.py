@@ -117,6 +117,15 @@ def recorded(key: str, engine: Engine | None = None) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
+#: What an unrecorded hold line says: the run reports them and exits non-zero.
+NOT_RECORDED = "held, not recorded"
+
+
+def is_unrecorded(line: dict[str, Any]) -> bool:
+    """Whether ``line`` is a hold that could not be recorded (:func:`internal_error`)."""
+    return any(NOT_RECORDED in (reason.get("detail") or "") for reason in line.get("reasons", []))
+
+
 def internal_error(payment: Payment, exc: BaseException) -> dict[str, Any]:
     """A hold line for an unexpected failure; not recorded, so a re-run screens the message again."""
     return _clean(
@@ -133,7 +142,7 @@ def internal_error(payment: Payment, exc: BaseException) -> dict[str, Any]:
                     "action": "hold",
                     "result": None,
                     "detail": f"internal error while screening ({type(exc).__name__}: {str(exc)[:300]}); "
-                    "held, not recorded",
+                    f"{NOT_RECORDED}",
                 }
             ],
         }
