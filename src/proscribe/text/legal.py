@@ -12,6 +12,7 @@ The tables are data, not logic: extend them as new list formats bring new spelli
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Canonical tag -> spellings, as normalised token sequences (lower case ASCII, no punctuation:
 # ``d.o.o.`` arrives here as ``doo``; ``S.A.`` as ``sa``).
@@ -167,21 +168,38 @@ _SHORT_SUFFIXES: tuple[tuple[str, str], ...] = tuple(
 _MIN_STEM = 4
 
 
+def _by_length(suffixes: tuple[tuple[str, str], ...]) -> tuple[tuple[int, dict[str, str]], ...]:
+    """The spellings grouped by length, longest first: a token is looked up once per length."""
+    groups: dict[int, dict[str, str]] = {}
+    for spelling, tag in suffixes:
+        groups.setdefault(len(spelling), {})[spelling] = tag
+    return tuple(sorted(groups.items(), key=lambda item: -item[0]))
+
+
+_LONG_BY_LENGTH = _by_length(_RUN_TOGETHER_SUFFIXES)
+_ALL_BY_LENGTH = _LONG_BY_LENGTH + _by_length(_SHORT_SUFFIXES)  # the short ones after all the others
+
+
+@lru_cache(maxsize=65536)
 def legal_suffix(token: str, short: bool = False) -> tuple[str, str, bool] | None:
     """(the name, the legal-form tag, whether the form comes first) of a token that is a name
     run into its legal form (``gomezmarinltda`` -> ``('gomezmarin', 'lf_ltd', False)``,
     ``jscrostec`` -> ``('rostec', 'lf_jsc', True)``), or ``None``. The matcher splits the
     name further against its vocabulary; on its own this only says where a legal form may be.
     ``short`` also tries the two- and three-letter spellings that begin or end ordinary words
-    too (``co``, ``sa``: Mexico, Sachs), for a caller that checks the rest splits into list words."""
-    suffixes = _RUN_TOGETHER_SUFFIXES + (_SHORT_SUFFIXES if short else ())
-    for spelling, tag in suffixes:
-        if len(token) - len(spelling) < _MIN_STEM:
+    too (``co``, ``sa``: Mexico, Sachs), for a caller that checks the rest splits into list words.
+    The longest spelling wins (the short ones after all others); of two of one length, the first
+    in alphabetical order, and of one spelling at both ends, the end (a dictionary look-up per
+    length, not a scan of every form)."""
+    for length, table in _ALL_BY_LENGTH if short else _LONG_BY_LENGTH:
+        if len(token) - length < _MIN_STEM:
             continue
-        if token.endswith(spelling):
-            return token[: -len(spelling)], tag, False
-        if token.startswith(spelling):
-            return token[len(spelling) :], tag, True
+        end, start = token[-length:], token[:length]
+        end_tag, start_tag = table.get(end), table.get(start)
+        if end_tag is not None and (start_tag is None or end <= start):
+            return token[:-length], end_tag, False
+        if start_tag is not None:
+            return token[length:], start_tag, True
     return None
 
 
