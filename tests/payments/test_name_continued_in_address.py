@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from proscribe.payments import parse_file
+from proscribe.payments import parse_bytes, parse_file
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "tests" / "fixtures" / "payments" / "iso"
@@ -25,3 +25,20 @@ def test_a_name_cut_inside_a_word_is_still_joined_to_its_first_address_line(scre
     creditor = next(p for p in payment.parties if p.role == "creditor")
     assert creditor.alternatives
     assert screener.decide(payment).decision != "pass"
+
+
+def test_a_name_cut_right_after_a_leading_legal_form_is_still_joined_to_its_address_line(screener):
+    """``LIMITED LIABILITY COMPANY`` alone ends with a legal form but is no name: the listed
+    company it began goes on in the address line and must still be found."""
+    data = (SAMPLES / "pacs.008.001.10_listed_name_continued_in_address_line.xml").read_bytes()
+    data = data.replace(b"<Nm>INTEGRITY TECHNOLOGY GR</Nm>", b"<Nm>LIMITED LIABILITY COMPANY</Nm>")
+    creditor_at = data.index(b"<Nm>LIMITED LIABILITY COMPANY</Nm>")
+    start = data.index(b"<AdrLine>", creditor_at) + len(b"<AdrLine>")
+    end = data.index(b"</AdrLine>", start)
+    data = data[:start] + b"KRASNOYARSKAYA ENERGETICHESKAYA KOMPANIYA" + data[end:]
+    (payment,) = parse_bytes(data, "cut.xml")
+    creditor = next(p for p in payment.parties if p.role == "creditor")
+    assert creditor.alternatives
+    outcome = screener.decide(payment)
+    assert outcome.decision != "pass"
+    assert any("KRASNOYARSK" in (r.result or {}).get("caption", "").upper() for r in outcome.reasons)

@@ -332,8 +332,13 @@ class _Reader:
 
 
 def _ends_with_legal_form(name: str) -> bool:
+    """A name of its own words followed by its legal form. A name that is only a legal form
+    (``LIMITED LIABILITY COMPANY``, cut where the field ended) is not complete."""
     forms = name_forms(name, "LegalEntity")
-    return bool(forms) and forms[0].tokens[-1].startswith("lf_")
+    if not forms:
+        return False
+    tokens = forms[0].tokens
+    return tokens[-1].startswith("lf_") and not all(t.startswith("lf_") for t in tokens)
 
 
 def _join(where: str, path: str) -> str:
