@@ -78,6 +78,7 @@ def serve(
         log_level="info",
         timeout_graceful_shutdown=30,
         backlog=4096,
+        limit_concurrency=config.max_concurrency,  # beyond it, 503 at once rather than a pile-up
     )
 
 

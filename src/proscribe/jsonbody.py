@@ -5,7 +5,9 @@ callers map the *type* to an answer (an HTTP status, a line's error) instead of 
 Why: ``json.loads`` accepts ``"\\ud800"`` (a lone surrogate that later fails to encode, deep in
 whatever handles the text) and recurses until Python's stack limit on deep nesting; both
 surfaced as HTTP 500s. orjson refuses invalid UTF-8 and lone surrogates; the depth is checked
-here, well below any recursion limit downstream.
+here, well below any recursion limit downstream. The length of every array and object is bounded
+too: a body of a million tiny elements is small on the wire but costs every layer after the
+parser (validation, screening, recording) time in proportion to its element count.
 """
 
 from __future__ import annotations
@@ -15,6 +17,11 @@ from typing import Any
 import orjson
 
 MAX_DEPTH = 64
+
+#: Elements of one array (or members of one object), at most, unless the caller says otherwise.
+#: Generous for the bulk documents (a customer book, an ownership file); the service passes its
+#: own, smaller ``max_json_items`` for API bodies.
+MAX_ITEMS = 100_000
 
 
 class BodyError(ValueError):
@@ -46,6 +53,12 @@ class TooDeep(BodyError):
     kind = "depth"
 
 
+class TooLong(BodyError):
+    """An array or object with more elements than allowed."""
+
+    kind = "array_length"
+
+
 def _classify(exc: orjson.JSONDecodeError) -> type[BodyError]:
     message = str(exc)
     if "surrogate" in message or "UTF-8" in message:
@@ -57,29 +70,59 @@ def _classify(exc: orjson.JSONDecodeError) -> type[BodyError]:
 
 def depth_of(value: Any, limit: int) -> int:
     """The nesting depth of ``value``, counted up to ``limit + 1`` (iterative: no recursion)."""
+    return _shape(value, limit, None)[0]
+
+
+def _shape(value: Any, max_depth: int, max_items: int | None) -> tuple[int, str | None]:
+    """(depth counted up to ``max_depth + 1``, the path of the first array or object longer
+    than ``max_items``, or None). Iterative: no recursion however deep the document. Paths are
+    kept as (parent, key) links and written out only for the one that is reported."""
     deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
+    stack: list[tuple[Any, int, tuple | None]] = [(value, 1, None)]
     while stack:
-        node, depth = stack.pop()
+        node, depth, trail = stack.pop()
         if isinstance(node, dict):
-            children = node.values()
+            if max_items is not None and len(node) > max_items:
+                return deepest, f"{_path(trail)} (an object of {len(node):,} members)"
+            children = node.items()
         elif isinstance(node, list):
-            children = node
+            if max_items is not None and len(node) > max_items:
+                return deepest, f"{_path(trail)} (an array of {len(node):,} elements)"
+            children = enumerate(node)
         else:
             continue
         if depth > deepest:
             deepest = depth
-            if deepest > limit:
-                return deepest
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return deepest
+            if deepest > max_depth:
+                return deepest, None
+        stack.extend(
+            (child, depth + 1, (trail, key)) for key, child in children if isinstance(child, dict | list)
+        )
+    return deepest, None
+
+
+def _path(trail: tuple | None) -> str:
+    """``$.queries[3].names`` for a (parent, key) chain."""
+    keys = []
+    while trail is not None:
+        trail, key = trail
+        if isinstance(key, int):
+            keys.append(f"[{key}]")
+        else:  # a member name is the sender's text: shown in part, never at any length
+            keys.append(f".{key[:40]}..." if len(key) > 40 else f".{key}")
+    return "$" + "".join(reversed(keys))
 
 
 def loads(
-    data: bytes | bytearray | memoryview | str, *, where: str = "body", max_depth: int = MAX_DEPTH
+    data: bytes | bytearray | memoryview | str,
+    *,
+    where: str = "body",
+    max_depth: int = MAX_DEPTH,
+    max_items: int = MAX_ITEMS,
 ) -> Any:
     """The document in ``data``; :class:`BodyError` when it is empty, not UTF-8, holds a lone
-    surrogate, is not JSON, or nests deeper than ``max_depth``."""
+    surrogate, is not JSON, nests deeper than ``max_depth``, or holds an array or object of more
+    than ``max_items`` elements."""
     if isinstance(data, str):
         try:
             data = data.encode("utf-8")
@@ -98,8 +141,12 @@ def loads(
         if kind is TooDeep:
             raise kind(f"JSON nested deeper than {max_depth} levels", where) from None
         raise kind(f"not valid JSON: {exc}", where) from None
-    if isinstance(value, dict | list) and depth_of(value, max_depth) > max_depth:
-        raise TooDeep(f"JSON nested deeper than {max_depth} levels", where)
+    if isinstance(value, dict | list):
+        depth, too_long = _shape(value, max_depth, max_items)
+        if depth > max_depth:
+            raise TooDeep(f"JSON nested deeper than {max_depth} levels", where)
+        if too_long is not None:
+            raise TooLong(f"{too_long} is longer than the limit of {max_items:,}", where)
     return value
 
 

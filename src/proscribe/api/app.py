@@ -20,6 +20,7 @@ worker processes, a reload in one worker is announced through a generation file 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import os
@@ -499,33 +500,56 @@ class Gate:
                 )
         fast = route_path == "/v1/screen" and not scope.get("query_string")
         json_body = route_path not in RAW_BODY_PATHS
-        if length is None or fast or json_body:  # read it whole here, counting
-            body = bytearray()
-            more = True
-            while more:
-                message = await receive()
-                if message["type"] == "http.disconnect":
-                    return
-                body += message.get("body", b"")
-                more = message.get("more_body", False)
-                if len(body) > limit:
-                    return await _send_error(
-                        send, 413, f"request body larger than the limit of {limit} bytes"
-                    )
-            receive = _replay(bytes(body))
-            document = None
-            if json_body and body.strip():
-                try:
-                    document = jsonbody.loads(body, max_depth=state.settings.max_json_depth)
-                except jsonbody.SyntaxProblem:
-                    pass  # FastAPI's own 422 names the position
-                except jsonbody.BodyError as exc:
-                    return await _send_invalid_body(send, exc)
-            if fast and document is not None:
-                handled = await self._fast_screen(document, principal, scope, receive, send)
-                if handled:
-                    return
-        return await self.app(scope, receive, send)
+        # every body is read whole here, counting bytes against the limit and time against
+        # the body deadline: a client that trickles a body (or never finishes it) holds a
+        # connection for at most body_timeout_s, never a worker's attention indefinitely
+        body_timeout = state.settings.body_timeout_s
+        deadline = time.monotonic() + body_timeout
+        body = bytearray()
+        more = True
+        while more:
+            try:
+                message = await asyncio.wait_for(receive(), max(deadline - time.monotonic(), 0.001))
+            except TimeoutError:
+                return await _send_error(
+                    send,
+                    408,
+                    f"request body not received whole within {body_timeout:g} s "
+                    f"({len(body)} bytes arrived); send it again",
+                    [(b"connection", b"close")],
+                )
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > limit:
+                return await _send_error(
+                    send, 413, f"request body larger than the limit of {limit} bytes"
+                )
+        receive = _replay(bytes(body))
+        document = None
+        if json_body and body.strip():
+            try:
+                document = jsonbody.loads(
+                    body,
+                    max_depth=state.settings.max_json_depth,
+                    max_items=state.settings.max_json_items,
+                )
+            except jsonbody.SyntaxProblem:
+                pass  # FastAPI's own 422 names the position
+            except jsonbody.BodyError as exc:
+                return await _send_invalid_body(send, exc)
+        if fast and document is not None:
+            handled = await _within_deadline(
+                lambda out: self._fast_screen(document, principal, scope, receive, out),
+                state.settings.request_timeout_s,
+                send,
+            )
+            if handled:
+                return
+        return await _within_deadline(
+            lambda out: self.app(scope, receive, out), state.settings.request_timeout_s, send
+        )
 
     async def _fast_screen(self, document, principal, scope, receive, send) -> bool:
         """POST /v1/screen without query parameters, answered without FastAPI's request
@@ -547,6 +571,42 @@ class Gate:
             response = json_response({"detail": "internal error; it has been logged"}, 500)
         await response(scope, receive, send)
         return True
+
+
+async def _within_deadline(work, timeout_s: float, send):
+    """Run ``work(send)``, one request's handling; if no response has started within ``timeout_s``, cancel
+    it and answer 504. Once the response has started (a streamed export, say) there is no
+    deadline: cutting a stream part-way would hand the client a truncated file. A payment
+    cancelled here may still have been decided and recorded; it is decided once per message
+    id, so sending it again returns that decision rather than a second one."""
+    started = False
+
+    async def watched_send(message):
+        nonlocal started
+        if message["type"] == "http.response.start":
+            started = True
+        await send(message)
+
+    task = asyncio.ensure_future(work(watched_send))
+    try:
+        done, _ = await asyncio.wait({task}, timeout=timeout_s)
+        if not done and not started:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+            if not started:
+                await _send_error(
+                    send,
+                    504,
+                    f"the request was not answered within {timeout_s:g} s and was cancelled; "
+                    "its work may still have completed (a payment is decided once per message "
+                    "id: send it again to read its decision)",
+                )
+            return True
+        return await task
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
 
 
 def _record_failed_response(exc: Exception) -> Response:

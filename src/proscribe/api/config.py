@@ -35,6 +35,10 @@ class ServiceSettings:
     auth_fail_limit: int = 30  # unknown or revoked keys from one client address within the window, then 429
     auth_fail_window_s: float = 60.0
     max_json_depth: int = 64  # JSON bodies nested deeper are refused (422)
+    max_json_items: int = 10_000  # JSON bodies with a longer array or object are refused (422)
+    body_timeout_s: float = 15.0  # a request body not received whole within this gets 408
+    request_timeout_s: float = 120.0  # an answer not started within this gets 504 (see docs/security.md)
+    max_concurrency: int = 2048  # connections and requests at once, per worker; more get 503
     monitor_on_reload: bool = True  # re-screen the customer book after a reload that changed the lists
     hsts_max_age: int = 0  # seconds of Strict-Transport-Security; set it when clients reach the service over TLS
 
