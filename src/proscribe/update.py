@@ -231,15 +231,20 @@ def update_all(
         if own_client
         else None
     )
-    client = client or httpx.Client(
+    client = client or guard.client(  # connects only to the addresses each check accepted
         timeout=httpx.Timeout(30.0, connect=10.0),
-        follow_redirects=False,
         headers={"User-Agent": "proscribe list updater"},
     )
     try:
         return [
             update_dataset(
-                name, source, client=client, engine=engine, allow_shrink=allow_shrink, actor=actor, guard=guard
+                name,
+                source,
+                client=client,
+                engine=engine,
+                allow_shrink=allow_shrink,
+                actor=actor,
+                guard=guard,
             )
             for name, source in sources.items()
             if datasets is None or name in datasets

@@ -8,6 +8,13 @@ host among the configured ones, and every address the host resolves to public (n
 loopback, link-local, multicast, reserved or unspecified). A mirror inside the bank's network is
 allowed by name in ``PROSCRIBE_UPDATE_PRIVATE_HOSTS`` (comma-separated host names); it must still
 be a configured host.
+
+A check is only worth something if the connection goes where the check looked. A host name
+resolved once for the check and again by the HTTP client can answer differently the second time
+(DNS rebinding: a public address to the check, the metadata service to the connection). So the
+addresses a check accepted are pinned: :meth:`UrlGuard.client` gives an HTTP client whose
+connections go only to a host's pinned addresses and never resolve a name themselves; TLS still
+verifies the certificate against the host name of the URL.
 """
 
 from __future__ import annotations
@@ -18,6 +25,9 @@ import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+import httpcore
+import httpx
 
 Resolver = Callable[[str], list[str]]
 PRIVATE_HOSTS_ENV = "PROSCRIBE_UPDATE_PRIVATE_HOSTS"
@@ -50,6 +60,8 @@ class UrlGuard:
     resolver: Resolver = resolve
     #: Hosts exempt from the public-address rule (a mirror inside the bank, configured by name).
     private_ok: frozenset[str] = field(default_factory=frozenset)
+    #: Host -> the addresses its last check accepted; the only places :meth:`client` connects to.
+    pinned: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     @classmethod
     def for_urls(cls, urls: Iterable[str], **kwargs) -> UrlGuard:
@@ -70,11 +82,68 @@ class UrlGuard:
             raise UnsafeURL(
                 f"{where} {url!r}: host {host!r} is not a configured list host ({', '.join(sorted(self.hosts))})"
             )
-        if host in self.private_ok:
-            return
-        for address in self.resolver(host):
-            if not is_public(address):
-                raise UnsafeURL(
-                    f"{where} {url!r}: host {host!r} resolves to {address}, a private, loopback, "
-                    "link-local or reserved address"
-                )
+        addresses = [_literal(host)] if _literal(host) else self.resolver(host)
+        if not addresses:
+            raise UnsafeURL(f"{where} {url!r}: host {host!r} resolves to no address")
+        if host not in self.private_ok:
+            for address in addresses:
+                if not is_public(address):
+                    raise UnsafeURL(
+                        f"{where} {url!r}: host {host!r} resolves to {address}, a private, loopback, "
+                        "link-local or reserved address"
+                    )
+        self.pinned[host] = tuple(addresses)
+
+    def client(self, **kwargs) -> httpx.Client:
+        """An HTTP client that connects only to the addresses :meth:`check` accepted for a host
+        (a host not checked is not connected to at all), so no second look-up can send it
+        elsewhere. Redirects are not followed by it: the updater follows them, checking each."""
+        return httpx.Client(transport=_PinnedTransport(self), follow_redirects=False, **kwargs)
+
+
+def _literal(host: str) -> str | None:
+    """``host`` when it is an IP address written out (nothing to resolve), else None."""
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        return None
+
+
+class _PinnedBackend(httpcore.NetworkBackend):
+    """Opens TCP connections to a host's pinned addresses instead of resolving its name."""
+
+    def __init__(self, guard: UrlGuard):
+        self.guard = guard
+        self.system = httpcore.SyncBackend()
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        addresses = self.guard.pinned.get(host.lower().strip("[]"))
+        if not addresses:
+            raise httpcore.ConnectError(f"host {host!r} was not checked, so it is not connected to")
+        problem: Exception | None = None
+        for address in addresses:
+            try:
+                return self.system.connect_tcp(address, port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                problem = exc
+        raise problem  # type: ignore[misc]
+
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):
+        raise httpcore.ConnectError("the list updater does not use Unix sockets")
+
+    def sleep(self, seconds: float) -> None:
+        self.system.sleep(seconds)
+
+
+class _PinnedTransport(httpx.HTTPTransport):
+    """httpx's own transport (its request mapping, TLS and pooling) over :class:`_PinnedBackend`.
+    The connection pool is replaced after construction: httpx has no parameter for a network
+    backend. ``tests/test_update_ssrf.py`` fails if that ever stops taking effect."""
+
+    def __init__(self, guard: UrlGuard, **kwargs):
+        super().__init__(**kwargs)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=10,
+            network_backend=_PinnedBackend(guard),
+        )
