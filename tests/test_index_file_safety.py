@@ -177,3 +177,17 @@ def test_index_file_naming_another_class_or_holding_objects_is_refused(tmp_path)
     with pytest.raises(UnsafeFormatError):
         CompiledIndex.load(path)
     assert not (tmp_path / "marker").exists()
+
+
+def test_a_home_whose_index_folder_cannot_be_made_still_screens_and_says_why(small_store):
+    """A read-only (or otherwise unusable) index folder: the index is built in memory and
+    screening goes on; the warning names the folder, and nothing ends in a traceback."""
+    import shutil
+
+    shutil.rmtree(small_store / "index", ignore_errors=True)
+    (small_store / "index").write_text("not a folder")  # mkdir fails here as on a read-only mount
+    done = _screen_in_new_process(small_store, "MAHAN AIR")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1])["decision"] == "block"
+    assert f"the index folder {small_store / 'index'} cannot be used" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from proscribe import bundled
+from proscribe import bundled, settings
 from proscribe.sources.base import ListFormatError
 from proscribe.store import snapshots as snapshot_store
 
@@ -378,8 +378,33 @@ for _register in (_register_service, _register_ownership, _register_cases, _regi
     _register(app)
 
 
-def main() -> None:  # pragma: no cover
-    app()
+def main() -> None:
+    """The ``proscribe`` command: the app, with a store that cannot be reached (or written)
+    reported in one line that names it (its password hidden) instead of a traceback."""
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        app()
+    except OperationalError as exc:
+        print(f"error: {store_failure(exc)}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def store_failure(exc: Exception) -> str:
+    """What went wrong with the store, in one line: which store (its URL without the
+    password) and the database's own reason, with any password scrubbed from it too."""
+    from sqlalchemy.engine import make_url
+
+    raw = settings.database_url()
+    try:
+        url = make_url(raw)
+        shown, secret = url.render_as_string(hide_password=True), url.password
+    except Exception:  # not a URL SQLAlchemy reads: name no part of it
+        shown, secret = "the configured PROSCRIBE_DATABASE_URL", None
+    reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
+    if secret:
+        reason = reason.replace(str(secret), "***")
+    return f"the store {shown} could not be used: {reason}"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,6 +13,7 @@ explanation of every number that produced its score.
 from __future__ import annotations
 
 import hashlib
+import logging
 import sys
 import threading
 import types
@@ -29,6 +30,8 @@ from proscribe.text import names as name_text
 from proscribe.text.identifiers import normalise_country, normalise_identifier
 from proscribe.text.names import clean
 from proscribe.text.render import MAX_RENDER_CHARS
+
+_log = logging.getLogger(__name__)
 
 ENGINE_VERSION = "1.0"
 
@@ -222,9 +225,9 @@ def get_index(*, rebuild: bool = False, refresh: bool = False) -> CompiledIndex:
             return _cached[1]
         from proscribe.index import files as index_files
 
-        path = settings.index_dir() / f"index-{signature}.npz"
+        path = _index_path(signature)
         # loaded only when its sha256 is the one recorded at save; otherwise rebuilt, never trusted
-        index = None if rebuild else index_files.load_index(path)
+        index = None if rebuild or path is None else index_files.load_index(path)
         if index is None:
             entities = {ds: snapshot_store.load_entities(snap.id) for ds, snap in current.items()}
             summaries = {
@@ -237,10 +240,26 @@ def get_index(*, rebuild: bool = False, refresh: bool = False) -> CompiledIndex:
                 entities["derived_ownership"] = derived
                 summaries["derived_ownership"] = summary
             index = build_index(entities, summaries)
-            index_files.save_index(index, path)
+            if path is not None:  # else screening goes on from memory; the next start rebuilds
+                index_files.save_index(index, path)
         _cached = (signature, index)
         _freeze_heap()
         return index
+
+
+def _index_path(signature: str):
+    """Where the index of ``signature`` is kept, or None (with a warning saying why) when the
+    index folder cannot be made: a read-only home still screens, from an index built in memory."""
+    try:
+        return settings.index_dir() / f"index-{signature}.npz"
+    except OSError as exc:
+        _log.warning(
+            "the index folder %s cannot be used (%s); screening from an index built in memory, "
+            "which is built again on the next start",
+            settings.home() / "index",
+            exc.strerror or exc,
+        )
+        return None
 
 
 def _freeze_heap() -> None:
@@ -260,7 +279,7 @@ def cached_index_file():
     """The persisted file of the index held now, if it came from one."""
     if not _cached or _cached[0] == "explicit":
         return None
-    path = settings.index_dir() / f"index-{_cached[0]}.npz"
+    path = settings.home() / "index" / f"index-{_cached[0]}.npz"
     return path if path.exists() else None
 
 

@@ -14,6 +14,7 @@ import logging
 from pathlib import Path
 
 from sqlalchemy import Column, Engine, Integer, String, Table, delete, insert, select
+from sqlalchemy.exc import OperationalError
 
 from proscribe.index.compiled import CompiledIndex, IndexFileMismatch
 from proscribe.store.db import connect, metadata
@@ -51,14 +52,33 @@ def recorded_hash(path: Path, engine: Engine | None = None) -> str | None:
 def save_index(index: CompiledIndex, path: Path, engine: Engine | None = None) -> str | None:
     """Write ``index`` to ``path`` and record its sha256; returns the hash (None, logged, when
     the file cannot be written)."""
-    import datetime
-
     try:
         digest = index.save(path)
-    except (OSError, TypeError):  # screening goes on with the index in memory; the next start rebuilds
-        log.exception("index file %s could not be written", path)
+        size = path.stat().st_size
+    except (OSError, TypeError) as exc:  # screening goes on from memory; the next start rebuilds
+        log.warning(
+            "the index file %s could not be written (%s); screening from the index in memory, "
+            "which is built again on the next start",
+            path,
+            getattr(exc, "strerror", None) or exc,
+        )
         return None
-    size = path.stat().st_size
+    try:
+        _record_hash(path, digest, size, engine)
+    except OperationalError as exc:  # a read-only store: the file is never trusted unrecorded
+        log.warning(
+            "the hash of index file %s could not be recorded in the store (%s); it will not be "
+            "loaded, and the index is built again on the next start",
+            path,
+            getattr(exc, "orig", None) or exc,
+        )
+        return None
+    return digest
+
+
+def _record_hash(path: Path, digest: str, size: int, engine: Engine | None) -> None:
+    import datetime
+
     with _engine(engine).begin() as conn:
         conn.execute(delete(index_files).where(index_files.c.name == path.name))
         conn.execute(
@@ -69,7 +89,6 @@ def save_index(index: CompiledIndex, path: Path, engine: Engine | None = None) -
                 created_at=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             )
         )
-    return digest
 
 
 def load_index(path: Path, engine: Engine | None = None) -> CompiledIndex | None:
