@@ -30,7 +30,7 @@ def _record(index, entity_id: str):
     return next(e for e in index.entities if e.id == entity_id)
 
 
-@pytest.mark.parametrize("name", ["张伟", "Zhang Wei", "Wei Zhang", "ZHANG, Wei", "李伟", "Li Wei"])
+@pytest.mark.parametrize("name", ["张伟", "Zhang Wei", "Wei Zhang", "ZHANG, Wei", "张磊", "Zhang Lei"])
 def test_exact_reading_of_a_very_common_two_syllable_chinese_name_is_review_not_block(screen_one, name):
     result = screen_one(name, "Person")
     assert result["decision"] == "review"
@@ -45,7 +45,7 @@ def test_common_korean_name_in_hangul_hanja_or_latin_and_either_order_is_review_
     assert "common name: review, not block" in _common_name_detail(result)
 
 
-@pytest.mark.parametrize("name", ["Ri Chol", "Chol Ri", "Zhang Wei"])
+@pytest.mark.parametrize("name", ["Kim Kyu", "Kyu Kim", "Zhang Wei"])
 def test_a_surname_with_a_one_syllable_given_name_is_never_enough_to_block(screen_one, name):
     result = screen_one(name, "Person")
     assert result["decision"] == "review"

@@ -48,6 +48,7 @@ class MatchConfig:
     partial_min_part: float
     partial_floor: float
     partial_ceiling: float
+    east_asian_unmatched_cap: float
     subsidiary_word_share: float
     subsidiary_min_evidence: float
     subsidiary_ceiling: float

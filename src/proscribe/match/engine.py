@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import ratio as fuzz_ratio
 
 from proscribe.index.compiled import KIND_LABEL, KIND_PREVIOUS, KIND_WEAK, CompiledIndex, deletions
+from proscribe.match.commonness import common_names, syllables_of
 from proscribe.match.config import MatchConfig
 from proscribe.model import COMPATIBLE_SCHEMATA
 from proscribe.text import phonetic, scripts
@@ -34,7 +36,13 @@ from proscribe.text.legal import ABBREVIATIONS, legal_suffix
 from proscribe.text.name_parts import is_cjk_syllable, part_factor, sector_words
 from proscribe.text.names import _PATRONYMIC_RE, CORE, LEGAL, NameForm, name_forms
 from proscribe.text.titles import has_office_title, titles_in
-from proscribe.text.variants import VARIANT_GROUPS, are_nicknames, are_variants, spelling_key
+from proscribe.text.variants import (
+    VARIANT_GROUPS,
+    are_nicknames,
+    are_variants,
+    is_tabled_given_name,
+    spelling_key,
+)
 
 #: A token this common fetches candidates only when the query has no rarer token.
 COMMON_SHARE = 0.02
@@ -951,6 +959,14 @@ class Matcher:
             partial = self._partial_score(cov_q, cov_f, ftexts, fweights, froles, matched_pairs, office)
             if partial > score:
                 score, method = partial, "partial name"
+        if (
+            person
+            and not office
+            and not window
+            and score > cfg.east_asian_unmatched_cap
+            and _east_asian_part_unmatched(qtexts, qroles, ftexts, froles, used_q, used_f, alignment)
+        ):
+            score, method = cfg.east_asian_unmatched_cap, "East Asian name with a syllable unmatched"
         return min(score, 1.0), alignment, cov_q, cov_f, method
 
     def _extended_score(self, qtexts, qweights, qroles, used_q, matched_q, cov_f, froles, used_f, matched_f):
@@ -1224,6 +1240,102 @@ class Matcher:
                     titles=titles_in(name),
                 )
         return found
+
+
+@lru_cache(maxsize=200_000)
+def _east_asian_name(tokens: tuple[str, ...], broad: bool = False) -> bool:
+    """``tokens`` read as a romanised Chinese or Korean person's name: two or more tokens, one
+    a known East Asian surname, every other a surname or one to three given-name syllables of
+    the common-names table. ``broad`` (for list names, written in every romanisation) also
+    takes a token that parses as Korean or pinyin syllables (``byongchol``, ``myongkuk``)."""
+    if len(tokens) < 2:
+        return False
+    surnames = common_names().east_asian_surnames
+    if not any(t in surnames for t in tokens):
+        return False
+    return all(t in surnames or _given_syllables(t, broad) for t in tokens)
+
+
+def _given_syllables(token: str, broad: bool) -> bool:
+    """``token`` reads as the syllables of a Chinese or Korean given name: one syllable of the
+    table, or two or three that are no given name of the nickname tables (Maria and Jose cut
+    into table syllables are not Korean names)."""
+    pieces = syllables_of(token)
+    if pieces is not None and (len(pieces) == 1 or not is_tabled_given_name(token)):
+        return True
+    return broad and phonetic.native_syllables(token)
+
+
+#: How a token pair counts as matched when only part of a syllable run was matched.
+_PART_OF_TOKEN = frozenset({"abbreviation", "extension"})
+
+
+def _east_asian_part_unmatched(qtexts, qroles, ftexts, froles, used_q, used_f, alignment) -> bool:
+    """Both names East Asian, and a syllable on either side unmatched (or matched only as the
+    start of a longer one): the two are different people's names (see ``matching.toml``)."""
+    qnames = tuple(t for t, r in zip(qtexts, qroles) if r != LEGAL)
+    fnames = tuple(t for t, r in zip(ftexts, froles) if r != LEGAL)
+    if not (_east_asian_name(fnames, broad=True) and _east_asian_name(qnames)):
+        return False
+    if any(i not in used_q and qroles[i] != LEGAL for i in range(len(qtexts))):
+        return True
+    if any(j not in used_f and froles[j] != LEGAL for j in range(len(ftexts))):
+        return True
+    return any(
+        how in _PART_OF_TOKEN or (_loose(how) and _syllabic(q) and _syllabic(f) and not _same_syllables(q, f))
+        for q, f, _, how in alignment
+    )
+
+
+def _syllabic(token: str) -> bool:
+    """``token`` reads as Chinese or Korean syllables. A typo seldom leaves a valid syllable
+    (myonv, yongah): a near match to such a token is a typo, not another syllable."""
+    return phonetic.native_syllables(token)
+
+
+def _loose(how: str) -> bool:
+    """A token pair matched by a typo allowance or a consonant skeleton (not exactly, not as a
+    known romanisation variant): between Chinese or Korean syllables it may be another one."""
+    return how == "sounds alike" or how.endswith((" edit", " edits"))
+
+
+#: Romanisations of one Korean or Chinese syllable that differ only in how a sound is written
+#: (Revised against McCune-Reischauer, Wade-Giles against pinyin): folded to one spelling.
+_SYLLABLE_FOLDS = (("'", ""), ("-", ""), ("eo", "o"), ("eu", "u"), ("ch", "j"), ("sh", "s"),
+                   ("p", "b"), ("k", "g"), ("t", "d"), ("r", "l"))
+_VOWELS = frozenset("aeiouwy")
+
+
+def _swapped(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by one swap of neighbouring letters."""
+    if len(a) != len(b):
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+
+def _syllable_key(token: str) -> str:
+    for old, new in _SYLLABLE_FOLDS:
+        token = token.replace(old, new)
+    return re.sub(r"(.)\1+", r"\1", token)  # a doubled letter is a typo or a long vowel: one
+
+
+def _same_syllables(a: str, b: str) -> bool:
+    """Two spellings of the same romanised syllables: equal once the romanisation differences
+    are folded (yeong / yong, cheol / chol, soo / so), or apart by one swap of neighbouring
+    letters (luo / lou) or one vowel (ryoung / ryong). A different vowel or consonant (guiying /
+    guoying, bang / byong, jian / jiang) makes another syllable, and so another name."""
+    if _swapped(a, b):
+        return True
+    a, b = _syllable_key(a), _syllable_key(b)
+    if a == b or _swapped(a, b):
+        return True
+    if abs(len(a) - len(b)) != 1:
+        return False
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return any(
+        longer[i] in _VOWELS and longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer))
+    )
 
 
 def _has_vowel(token: str) -> bool:

@@ -178,6 +178,14 @@ _korean_syllables = _syllable_counter(_KO_INITIALS, _KO_VOWELS, _KO_FINALS)
 _kana_syllables = _syllable_counter(_KANA_INITIALS, _KANA_VOWELS, ("n",))
 _pinyin_syllables = _syllable_counter(_PINYIN_INITIALS, _PINYIN_FINALS, ())
 
+def native_syllables(token: str) -> bool:
+    """``token`` parses as a few syllables of Korean romanisation or of pinyin (a native given
+    name written in any of their romanisations: ``byongchol``, ``myongkuk``, ``xiaobing``)."""
+    if not token.isascii() or not token.isalpha():
+        return False
+    return 0 < _korean_syllables(token) < 5 or 0 < _pinyin_syllables(token) < MIN_SYLLABLES
+
+
 #: Syllables only kana writes for a foreign sound (ti as chi, tu as tsu, de as je): two suffice.
 _KANA_ONLY = ("chi", "tsu", "je")
 

@@ -150,6 +150,12 @@ VARIANT_GROUPS: dict[str, frozenset[int]] = {
 }
 
 
+def is_tabled_given_name(word: str) -> bool:
+    """``word`` is a full name or nickname of the nickname tables (Maria, Jose, Anne, Dima):
+    a given name of the languages those tables cover, never a Chinese or Korean one."""
+    return word in _NICKNAME_GROUPS
+
+
 def are_variants(a: str, b: str) -> bool:
     """Spellings of one word (Rhee / Ri, Yury / Iouri): not nicknames (see :func:`are_nicknames`)."""
     ga = _SPELLING_GROUPS.get(a)

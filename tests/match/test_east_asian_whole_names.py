@@ -1,0 +1,66 @@
+"""East Asian names are read whole (``east_asian_unmatched_cap`` in matching.toml): a Chinese or
+Korean name with a syllable left over on either side, or one syllable matched to another by a
+typo allowance, is another person's name, so it does not alert; the same names written in
+another romanisation, with a doubled letter or two letters swapped, still do."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _alerts_on(result: dict, caption_word: str) -> bool:
+    return result["decision"] != "clear" and any(
+        caption_word.lower() in r["caption"].lower() for r in result["results"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Li Wei", "Fang"),  # LI Fang Wei: the given name is Fangwei, not Wei
+        ("Ri Chol", "Chong"),  # Ri Chong-chol
+        ("张宇航", "ZHANG"),  # Zhang Yuhang is not ZHANG Yu
+        ("贺晓燕", "Xiaobing"),  # He Xiaoyan: another surname, Xiao only the start of Xiaobing
+        ("王桂英", "Guoying"),  # Wang Guiying: gui and guo are two syllables, not a typo
+        ("방민준", "Byong"),  # Bang Min-jun: bang and byong are two syllables
+    ],
+)
+def test_a_syllable_left_over_or_changed_makes_another_east_asian_name(screen_one, query, listed):
+    result = screen_one(query, "Person")
+    assert not _alerts_on(result, listed), [(r["caption"], r["score"]) for r in result["results"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("KIMM, Tong Chol", "Tong Chol"),  # a doubled letter
+        ("Choe Ryoung Hae", "Ryong Hae"),  # one vowel more
+        ("Kim Yeong-cheol", "Yong Chol"),  # Revised Romanisation against McCune-Reischauer
+        ("Hwang Pyong-soo", "Pyong So"),  # a long vowel written twice
+        ("최룡해", "Ryong Hae"),  # Hangul
+    ],
+)
+def test_the_same_east_asian_name_in_another_spelling_still_alerts(screen_one, query, listed):
+    result = screen_one(query, "Person")
+    assert _alerts_on(result, listed), [(r["caption"], r["score"]) for r in result["results"]]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("yeong", "yong", True),
+        ("cheol", "chol", True),
+        ("pyong", "byong", True),
+        ("ryoung", "ryong", True),
+        ("lou", "luo", True),
+        ("kimm", "kim", True),
+        ("guiying", "guoying", False),
+        ("bang", "byong", False),
+        ("jian", "jiang", False),
+        ("sonu", "song", False),
+    ],
+)
+def test_romanisations_of_one_syllable_are_told_from_other_syllables(a, b, same):
+    from proscribe.match.engine import _same_syllables
+
+    assert _same_syllables(a, b) is same
