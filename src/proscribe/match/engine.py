@@ -92,6 +92,9 @@ NAME_ENDINGS = frozenset(
         "in",
     }
 )
+#: Endings that make a Slavic surname of a given name or of a shorter surname (Roman ->
+#: Romanov, Sokolov -> Sokolovskiy): a token with one more is another name, not an abbreviation.
+SLAVIC_SURNAME_ENDINGS = frozenset({"ov", "ev", "in", "ova", "eva", "ina", "sky", "ski", "skiy", "skii", "enko"})
 #: A hyphen or dash between two letters ("MA-HAN"): the word may have been split to evade.
 _IN_WORD_HYPHEN_RE = re.compile(r"(?<=\w)[-\u2010-\u2015](?=\w)")
 #: Over-long words in a long name are cut into pieces of this many characters before windowing
@@ -207,6 +210,13 @@ def allowed_edits(length: int) -> int:
     return 3
 
 
+def _ending_apart(a: str, b: str) -> bool:
+    """One token is the other plus a name ending (mikhail / mikhailov): two names, a given name
+    and the surname or patronymic made from it."""
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer.startswith(shorter) and longer[len(shorter) :] in SLAVIC_SURNAME_ENDINGS
+
+
 def token_similarity(a: str, b: str, cfg: MatchConfig) -> tuple[float, str]:
     """Similarity of two tokens and how it was found; 0.0 when they do not match at all.
 
@@ -233,6 +243,7 @@ def token_similarity(a: str, b: str, cfg: MatchConfig) -> tuple[float, str]:
             and dist <= min(longest // 2, allowed + 1)
             and (a[0] == b[0] or (a[0] in "aeiouy" and b[0] in "aeiouy"))
             and cfg.skeleton_similarity > best
+            and not _ending_apart(a, b)  # Mikhail is not Mikhailov
         ):
             ska = scripts.consonant_skeleton(a)
             if len(ska) >= 3 and ska == scripts.consonant_skeleton(b):
@@ -243,6 +254,7 @@ def token_similarity(a: str, b: str, cfg: MatchConfig) -> tuple[float, str]:
         and b.startswith(a)
         and cfg.prefix_similarity > best
         and not _PATRONYMIC_RE.search(b)  # Ivan is not short for Ivanovich
+        and b[len(a) :] not in SLAVIC_SURNAME_ENDINGS  # nor Roman for Romanov (Iran for Iranian is)
     ):
         best, how = cfg.prefix_similarity, "abbreviation"
     if (

@@ -1,7 +1,10 @@
-"""East Asian names are read whole (``east_asian_unmatched_cap`` in matching.toml): a Chinese or
+"""Names are read whole, not as loose bags of near tokens.
+
+East Asian names are read whole (``east_asian_unmatched_cap`` in matching.toml): a Chinese or
 Korean name with a syllable left over on either side, or one syllable matched to another by a
 typo allowance, is another person's name, so it does not alert; the same names written in
-another romanisation, with a doubled letter or two letters swapped, still do."""
+another romanisation, with a doubled letter or two letters swapped, still do. A Slavic given name is no abbreviation of the surname made from it (Roman /
+Romanov)."""
 
 from __future__ import annotations
 
@@ -64,3 +67,15 @@ def test_romanisations_of_one_syllable_are_told_from_other_syllables(a, b, same)
     from proscribe.match.engine import _same_syllables
 
     assert _same_syllables(a, b) is same
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Роман Михайлов", "Romanov"),  # Roman Mikhailov is not Mikhail Romanov
+        ("Максим Соколов", "SOKOLOVSKIY"),  # Sokolov is not short for Sokolovskiy
+    ],
+)
+def test_a_given_name_is_no_abbreviation_of_the_surname_made_from_it(screen_one, query, listed):
+    result = screen_one(query, "Person")
+    assert not _alerts_on(result, listed), [(r["caption"], r["score"]) for r in result["results"]]
