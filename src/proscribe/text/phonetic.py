@@ -223,11 +223,12 @@ def syllabic_readings(token: str) -> tuple[str, ...]:
         stripped = _NK_EPENTHESIS.sub("", _EU_RE.sub("", token))
         out.append(stripped)
         if "sy" in token:  # 쇼 syo, 슈 syu: how Revised Romanization spells sho, shu
-            out.append(token.replace("sy", "sh"))
+            out += [reading.replace("sy", "sh") for reading in (token, _EU_RE.sub("", token), stripped)]
     if kana >= MIN_SYLLABLES or (kana == 2 and any(k in token for k in _KANA_ONLY)):
         out.append(token)
         stripped = _KANA_EPENTHESIS.sub("", token)
         out.append(stripped)
+        out += _epenthesis_choices(token)
         for before, after in (("chi", "ti"), ("ji", "di"), ("je", "de"), ("tsu", "tu")):
             if before in token:
                 replaced = token.replace(before, after)
@@ -236,6 +237,25 @@ def syllabic_readings(token: str) -> tuple[str, ...]:
             replaced = "v" + token[1:]
             out.append(_KANA_EPENTHESIS.sub("", replaced.replace("ji", "di")))
     return tuple(dict.fromkeys(r for r in out if len(r) >= 3))
+
+
+#: Kana vowels that may be inserted, at most this many weighed one by one (2^n readings).
+_MAX_EPENTHESIS_CHOICES = 3
+
+
+def _epenthesis_choices(token: str) -> list[str]:
+    """``token`` with each subset of its possibly inserted kana vowels removed, when it has two
+    or three: a vowel after a consonant may be inserted (パトルシェフ ``patorushefu``: the o of
+    ``to`` and the final u) or the name's own (the u of ``ru`` in Patrushev), so removing all of
+    them, or none, is not enough."""
+    spots = [m.start() for m in _KANA_EPENTHESIS.finditer(token)]
+    if not 2 <= len(spots) <= _MAX_EPENTHESIS_CHOICES:
+        return []
+    out = []
+    for mask in range(1, (1 << len(spots)) - 1):  # all and none are the readings made already
+        drop = {spot for bit, spot in enumerate(spots) if mask >> bit & 1}
+        out.append("".join(c for i, c in enumerate(token) if i not in drop))
+    return out
 
 
 def consonant_key_usable(key: str) -> bool:
