@@ -334,8 +334,10 @@ def query_keys(token: str) -> tuple[tuple[str, str, str], ...]:
         # و and ו are a vowel or v/w: read both ways (Persian لاوروف lawrwf is Lavrov). A Persian
         # ه after a consonant is often the silent final e of a word part (خامنه‌ای khamnhay).
         readings = [token]
+        if "tsh" in token:  # تش, טש: how Arabic and Hebrew write ch (Sechin, Yanukovych)
+            readings.append(token.replace("tsh", "ch"))
         if "w" in token[1:]:
-            readings.append(token[:1] + token[1:].replace("w", "v"))
+            readings += [r[:1] + r[1:].replace("w", "v") for r in list(readings)]
         silent = _SILENT_H.sub("", token)
         if silent != token:
             readings.append(silent)
