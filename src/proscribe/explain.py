@@ -26,7 +26,7 @@ from proscribe.match.engine import NameHit, kind_of
 from proscribe.model import COMPATIBLE_SCHEMATA
 from proscribe.text.names import LEGAL
 
-ROLE_LABEL = {0: "core", 1: "middle", 2: "legal form"}
+ROLE_LABEL = {0: "core", 1: "middle", 2: "legal form", 3: "second surname"}
 
 
 class UnknownEntity(LookupError):

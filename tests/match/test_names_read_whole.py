@@ -79,3 +79,22 @@ def test_romanisations_of_one_syllable_are_told_from_other_syllables(a, b, same)
 def test_a_given_name_is_no_abbreviation_of_the_surname_made_from_it(screen_one, query, listed):
     result = screen_one(query, "Person")
     assert not _alerts_on(result, listed), [(r["caption"], r["score"]) for r in result["results"]]
+
+
+@pytest.mark.parametrize("query", ["Nicolas Maduro", "Nicolás Maduro", "Diosdado Cabello"])
+def test_given_name_and_first_surname_find_a_listed_double_surname(screen_one, query):
+    """MADURO MOROS, Nicolas: the second surname is often left out; the first one is the name."""
+    result = screen_one(query, "Person")
+    assert _alerts_on(result, query.split()[-1]), [(r["caption"], r["score"]) for r in result["results"]]
+
+
+def test_a_second_surname_counts_less_than_the_first_when_missing():
+    from proscribe.text.names import CORE, SECOND_SURNAME, name_forms
+
+    for listed in ("MADURO MOROS, Nicolas", "Nicolás MADURO MOROS"):
+        form = name_forms(listed, "Person")[0]
+        assert form.tokens == ("nicolas", "maduro", "moros")
+        assert form.roles == (CORE, CORE, SECOND_SURNAME), listed
+    # a surname with a particle, an Arabic chain of given names, a Korean name: not two surnames
+    for listed in ("BIN LADEN, Usama", "MOHAMMED ALI, Ahmed", "Kim JONG UN"):
+        assert SECOND_SURNAME not in name_forms(listed, "Person")[0].roles, listed

@@ -41,7 +41,7 @@ from proscribe.text.legal import GENERIC_WORDS, LEGAL_FORM_WEIGHT
 from proscribe.text.names import LEGAL, name_forms
 from proscribe.text.variants import VARIANT_GROUPS, spelling_key
 
-INDEX_VERSION = 16
+INDEX_VERSION = 17
 
 #: Form kinds, from strongest to weakest.
 KIND_NAME, KIND_ALIAS, KIND_PREVIOUS, KIND_WEAK = 0, 1, 2, 3

@@ -36,6 +36,7 @@ class MatchConfig:
     short_edit_similarity: float
     min_token_similarity: float
     unmatched_middle_share: float
+    unmatched_second_surname_share: float
     unmatched_legal_share: float
     joined_min_ratio: float
     joined_discount: float

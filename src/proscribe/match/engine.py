@@ -796,7 +796,7 @@ class Matcher:
             and fuzz_ratio(query_joined, form_joined, score_cutoff=100 * cfg.joined_min_ratio) > 0
         ):
             return True
-        shares = (1.0, cfg.unmatched_middle_share, cfg.unmatched_legal_share)
+        shares = (1.0, cfg.unmatched_middle_share, cfg.unmatched_legal_share, cfg.unmatched_second_surname_share)
         matched = total = evidence = 0.0
         for tid, text, weight, role in zip(
             index.form_tokens[form_idx],
@@ -927,7 +927,13 @@ class Matcher:
         # names on both sides (Ivanovich vs Viktorovich) are a contradiction and cost in full.
         left_q = len(used_q) < nq and any(i not in used_q and qroles[i] != LEGAL for i in range(nq))
         left_f = len(used_f) < nf and any(j not in used_f and froles[j] != LEGAL for j in range(nf))
-        shares = (1.0, 1.0 if left_q and left_f else cfg.unmatched_middle_share, cfg.unmatched_legal_share)
+        both_left = left_q and left_f
+        shares = (
+            1.0,
+            1.0 if both_left else cfg.unmatched_middle_share,
+            cfg.unmatched_legal_share,
+            1.0 if both_left else cfg.unmatched_second_surname_share,
+        )
         total_q = 0.0
         # In a window of a long text (``window``) only the stretch from the first to the last
         # matched query token counts: the words around a name buried in a remittance line are

@@ -29,6 +29,7 @@ from proscribe.text import orgwords, orthography, scripts
 from proscribe.text.legal import HONORIFICS, expand_abbreviations, tag_legal_forms
 from proscribe.text.render import MAX_RENDER_CHARS, disguises, is_plain, readings, render_name
 from proscribe.text.titles import strip_title_text, strip_titles
+from proscribe.text.variants import is_tabled_given_name
 
 __all__ = [
     "CORE",
@@ -36,6 +37,7 @@ __all__ = [
     "MAX_NAME_CHARS",
     "MAX_TOKENS",
     "MIDDLE",
+    "SECOND_SURNAME",
     "NameForm",
     "clean",
     "disguises",
@@ -54,6 +56,9 @@ MAX_FORMS = 12
 #: Token roles. CORE tokens carry full weight; MIDDLE tokens (middle names, patronymics) cost
 #: little when missing on the other side; LEGAL tokens are legal-form tags.
 CORE, MIDDLE, LEGAL = 0, 1, 2
+#: The second of two surnames (Spanish, Portuguese): often left out, so it costs less than a
+#: surname when missing, more than a middle name (``unmatched_second_surname_share``).
+SECOND_SURNAME = 3
 
 _ABBREV_DOT_RE = re.compile(r"(?<=\w)\.(?=\w)|(?<=\b\w)\.")
 _APOSTROPHE_RE = re.compile(r"[\u0027\u2018\u2019\u02bc\u02bb\u0060\u00b4]")
@@ -236,6 +241,23 @@ def _reading_forms(text: str, schema: str, max_tokens: int | None) -> list[NameF
     alternatives: list[list[str]] = [
         scripts.latin_forms(_prepare(part, is_person))[:4] or [""] for part in parts
     ]
+    # "MADURO MOROS, Nicolas": a surname of two words after which the given names come is a
+    # first and a second surname; the second is often left out (Nicolas Maduro), so its
+    # absence costs less than a surname's, and the first counts as the surname.
+    # Lists that write given names first mark the surname in capitals ("Nicolás MADURO MOROS"):
+    # two capitalised words after a given name written otherwise are the two surnames too.
+    words = text.split()
+    capitals = (
+        is_person
+        and not surname_first
+        and len(words) >= 3
+        and all(w.isupper() and len(w) > 1 for w in words[-2:])
+        and not any(w.isupper() for w in words[:-2])
+    )
+    double_surname = not syllabic and (
+        (surname_first and all(len(option.split()) == 2 for option in alternatives[-1]))
+        or (capitals and all(len(option.split()) == len(words) for option in alternatives[0]))
+    )
     combos: list[str] = [""]
     for options in alternatives:
         combos = [f"{prefix} {option}".strip() for prefix in combos for option in options][:6]
@@ -264,8 +286,32 @@ def _reading_forms(text: str, schema: str, max_tokens: int | None) -> list[NameF
         if key in seen:
             continue
         seen.add(key)
-        forms.append(NameForm(key, _roles(tokens, is_person and not syllabic, surname_first)))
+        roles = _roles(tokens, is_person and not syllabic, surname_first)
+        if double_surname and len(tokens) >= 3 and _two_surnames(tokens[-2], tokens[-1]):
+            roles = (*roles[:-2], CORE, SECOND_SURNAME)
+        forms.append(NameForm(key, roles))
     return forms
+
+
+#: Particles that begin a surname of two words ("BIN LADEN", "DE LA CRUZ"): such a surname is
+#: one name, not a first and a second surname.
+_SURNAME_PARTICLES = frozenset(
+    "al el ul ad ar as at az an ash abu abou abd abdul abdel bin ben ibn bint bani um umm "
+    "de del della di da dos das do du la le los las van von der den ter mac mc st san santa".split()
+)
+
+
+def _two_surnames(first: str, second: str) -> bool:
+    """``first second`` reads as a first and a second surname (Spanish and Portuguese: MADURO
+    MOROS): two words of three or more letters, the first neither a particle nor a given name
+    of the nickname tables (MOHAMMED ALI is a chain of given names)."""
+    return (
+        len(first) >= 3
+        and len(second) >= 3
+        and first not in _SURNAME_PARTICLES
+        and second not in _SURNAME_PARTICLES
+        and not is_tabled_given_name(first)
+    )
 
 
 def _roles(tokens: list[str], is_person: bool, surname_first: bool) -> tuple[int, ...]:
