@@ -98,3 +98,11 @@ def test_a_second_surname_counts_less_than_the_first_when_missing():
     # a surname with a particle, an Arabic chain of given names, a Korean name: not two surnames
     for listed in ("BIN LADEN, Usama", "MOHAMMED ALI, Ahmed", "Kim JONG UN"):
         assert SECOND_SURNAME not in name_forms(listed, "Person")[0].roles, listed
+
+
+@pytest.mark.parametrize("query", ["INTEGRITY TECHNOLOGY GR LTD", "INTEGRITY TECHN GROUP"])
+def test_a_business_word_cut_short_still_names_the_listed_company(screen_one, query):
+    """A 35-character field cuts GROUP to GR and TECHNOLOGY to TECHN; the company is the same."""
+    result = screen_one(query, "Company")
+    assert result["decision"] == "block", [(r["caption"], r["score"]) for r in result["results"]]
+    assert "INTEGRITY TECHNOLOGY GROUP" in result["results"][0]["caption"].upper()

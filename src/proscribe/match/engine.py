@@ -923,6 +923,25 @@ class Matcher:
                     matched_q += sum(qweights[i] for i in span)
                     matched_f += fweights[j]
                     alignment.append((" ".join(qtexts[i] for i in span), ftext, 1.0, "joined"))
+        # An organisation's business word cut short, as a 35-character field cuts it ("GR" for
+        # GROUP, "TECHN" for TECHNOLOGY): a short query word that begins an unmatched business
+        # word of the listed name (text/data/sector_words.txt) is that word abbreviated.
+        if not person and not window and len(used_q) < nq and len(used_f) < nf:
+            words = sector_words()
+            for i, qtext in enumerate(qtexts):
+                if i in used_q or qroles[i] == LEGAL or not 2 <= len(qtext) <= 5 or not qtext.isalpha():
+                    continue
+                for j, ftext in enumerate(ftexts):
+                    if j in used_f or ftext not in words or len(ftext) <= len(qtext) or not ftext.startswith(qtext):
+                        continue
+                    sim = cfg.prefix_similarity
+                    used_q.add(i)
+                    used_f.add(j)
+                    matched_q += sim * qweights[i]
+                    matched_f += sim * fweights[j]
+                    matched_pairs.append((sim, j))
+                    alignment.append((qtext, ftext, sim, "business word abbreviated"))
+                    break
         # A middle name missing on one side is an omission and costs little; different middle
         # names on both sides (Ivanovich vs Viktorovich) are a contradiction and cost in full.
         left_q = len(used_q) < nq and any(i not in used_q and qroles[i] != LEGAL for i in range(nq))
