@@ -41,6 +41,8 @@ CASES = REPO.parent / "shared" / "data" / "dev-eval" / "nomenklatura" / "name_be
 ANCHOR_VENV = BENCH / ".venv-anchor"
 ANCHOR_SCRIPT = BENCH / "anchor_logic_v2.py"
 NOMENKLATURA = "nomenklatura==4.17.4"
+#: The yente-like anchor of the speed benchmarks runs in the same venv and needs rapidfuzz.
+ANCHOR_EXTRAS = ["rapidfuzz==3.14.6"]
 
 
 def use_isolated_home() -> None:
@@ -57,12 +59,13 @@ def read_cases(path: Path) -> list[dict]:
 
 
 def anchor_python() -> Path:
-    """The anchor venv's python, creating the venv (pinned nomenklatura) if it is missing."""
+    """The anchor venv's python, creating the venv (pinned nomenklatura, and rapidfuzz for the
+    yente-like anchor) if it is missing."""
     python = ANCHOR_VENV / "bin" / "python"
     if not python.exists():
         print(f"creating {ANCHOR_VENV} with {NOMENKLATURA} ...", file=sys.stderr)
         subprocess.run([sys.executable, "-m", "venv", str(ANCHOR_VENV)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", NOMENKLATURA], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", NOMENKLATURA, *ANCHOR_EXTRAS], check=True)
     return python
 
 
